@@ -1,0 +1,66 @@
+# kafkit: `make demo` to try it, `make test` to test it. See README.md.
+SHELL := /bin/bash
+GO ?= go
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+COMMIT  ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+LDFLAGS := -s -w -X github.com/kafkit/kafkit/internal/build.Version=$(VERSION) -X github.com/kafkit/kafkit/internal/build.Commit=$(COMMIT)
+export CGO_ENABLED := 0
+CLUSTER := e2e/cluster/cluster.sh
+# The real test cluster's plaintext and SASL listeners (see e2e/cluster/README.md).
+export KAFKIT_E2E_BROKERS ?= 127.0.0.1:19092,127.0.0.1:29092,127.0.0.1:39092
+export KAFKIT_E2E_SASL_BROKERS ?= 127.0.0.1:19093,127.0.0.1:29093,127.0.0.1:39093
+
+.PHONY: all build demo test unit e2e e2e-only cluster-up cluster-down cluster-logs bench fuzz vet clean
+
+all: build
+
+build:
+	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/kafkit ./cmd/kafkit
+	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/kafkit-demo-cluster ./cmd/kafkit-demo-cluster
+
+# A walkthrough of the seed's workflow against an in-process fake cluster on 127.0.0.1:9092.
+demo: build
+	bash scripts/demo.sh
+
+vet:
+	$(GO) vet ./...
+	@bad=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$bad" ]; then echo "gofmt needed: $$bad"; exit 1; fi
+
+# Unit tests (kfake, in-process), then the real 3-node cluster for the e2e tests; the cluster
+# is stopped whatever happens.
+test: vet unit
+	$(MAKE) cluster-up
+	status=0; $(MAKE) e2e-only || status=$$?; \
+	  if [ $$status -ne 0 ]; then bash $(CLUSTER) logs || true; fi; \
+	  $(MAKE) cluster-down; exit $$status
+
+unit:
+	$(GO) test -count=1 ./...
+
+# e2e against a cluster you started with `make cluster-up` (or any cluster: set KAFKIT_E2E_BROKERS).
+e2e: e2e-only
+
+e2e-only: build
+	$(GO) test -count=1 -tags e2e -timeout 20m ./e2e/...
+
+cluster-up:
+	bash $(CLUSTER) up
+
+cluster-down:
+	bash $(CLUSTER) down
+
+cluster-logs:
+	bash $(CLUSTER) logs
+
+# Benchmarks against the real cluster, side by side with kcat and the Java tools.
+bench: build
+	$(MAKE) cluster-up
+	status=0; $(GO) test -count=1 -tags e2e -run '^$$' -bench . -benchtime 1x -timeout 60m ./e2e/... || status=$$?; \
+	  $(MAKE) cluster-down; exit $$status
+
+FUZZTIME ?= 20s
+fuzz:
+	$(GO) test ./internal/config -run '^$$' -fuzz FuzzParseProperties -fuzztime $(FUZZTIME)
+
+clean:
+	rm -rf bin

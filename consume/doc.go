@@ -1,0 +1,2 @@
+// Package consume implements the `kafkit consume` command family.
+package consume

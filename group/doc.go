@@ -1,0 +1,2 @@
+// Package group implements the `kafkit group` command family.
+package group

@@ -1,0 +1,79 @@
+package cmdutil
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/spf13/cobra"
+)
+
+// Interrupted is the cancellation cause of the root context when SIGINT or SIGTERM arrives;
+// commands that stream read it with context.Cause to pick their exit path.
+type Interrupted struct{ Signal os.Signal }
+
+func (i Interrupted) Error() string { return "interrupted by " + i.Signal.String() }
+
+// ExitCode is 130 for SIGINT and 143 for SIGTERM, as shells report them.
+func (i Interrupted) ExitCode() int {
+	if i.Signal == syscall.SIGTERM {
+		return 143
+	}
+	return 130
+}
+
+// SignalContext returns a context cancelled with an Interrupted cause on the first SIGINT or
+// SIGTERM; a second signal kills the process the default way.
+func SignalContext(parent context.Context) (context.Context, func()) {
+	ctx, cancel := context.WithCancelCause(parent)
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case sig := <-ch:
+			cancel(Interrupted{Signal: sig})
+			signal.Reset(os.Interrupt, syscall.SIGTERM)
+		case <-done:
+		}
+	}()
+	return ctx, func() { close(done); signal.Stop(ch); cancel(context.Canceled) }
+}
+
+// Report prints err for a person on w and returns the exit code: connection failures explained
+// by the factory, "error: ..." for failures, a pointer to --help for usage errors, nothing for
+// errors the command already reported. ctx is the root context, to tell an interrupt apart.
+func Report(w io.Writer, f *Factory, ctx context.Context, cmd *cobra.Command, err error) int {
+	if err == nil {
+		return ExitOK
+	}
+	var intr Interrupted
+	if ctx != nil && errors.As(context.Cause(ctx), &intr) && (errors.Is(err, context.Canceled) || errors.As(err, &intr)) {
+		return intr.ExitCode()
+	}
+	if f != nil {
+		err = f.Explain(err)
+	}
+	code := ExitCode(err)
+	var ee *ExitError
+	msg := err.Error()
+	if errors.As(err, &ee) && ee.Err == nil {
+		msg = ""
+	}
+	if msg != "" {
+		fmt.Fprintf(w, "error: %s\n", strings.TrimSpace(msg))
+	}
+	if code == ExitUsage {
+		path := "kafkit"
+		if cmd != nil {
+			path = cmd.CommandPath()
+		}
+		fmt.Fprintf(w, "Run '%s --help' for usage.\n", path)
+	}
+	return code
+}

@@ -1,0 +1,2 @@
+// Package produce implements the `kafkit produce` command family.
+package produce

@@ -1,0 +1,2 @@
+// Package topic implements the `kafkit topic` command family.
+package topic
