@@ -5,13 +5,17 @@ import (
 	"context"
 	"os"
 
+	"github.com/kafkit/kafkit/consume"
+	"github.com/kafkit/kafkit/group"
 	"github.com/kafkit/kafkit/internal/cmdutil"
 	"github.com/kafkit/kafkit/internal/root"
+	"github.com/kafkit/kafkit/produce"
+	"github.com/kafkit/kafkit/topic"
 )
 
 func main() {
 	f := &cmdutil.Factory{IO: cmdutil.System()}
-	cmd := root.New(f)
+	cmd := root.New(f, topic.NewCmdTopic, produce.NewCmdProduce, consume.NewCmdConsume, group.NewCmdGroup)
 	ctx, stop := cmdutil.SignalContext(context.Background())
 	ran, err := cmd.ExecuteContextC(ctx)
 	f.Close()

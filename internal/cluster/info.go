@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -170,6 +171,9 @@ func infoView(meta kadm.Metadata, resp *kmsg.DescribeQuorumResponse, qerr error,
 }
 
 func quorumView(resp *kmsg.DescribeQuorumResponse, qerr error, now time.Time) (*Quorum, error) {
+	if qerr != nil && strings.Contains(qerr.Error(), "broker is too old") { // kgo does not export this error
+		return nil, fmt.Errorf("the cluster does not support DescribeQuorum (not KRaft, or older than Kafka 3.3)")
+	}
 	if qerr != nil {
 		return nil, fmt.Errorf("the cluster did not answer DescribeQuorum: %v", qerr)
 	}

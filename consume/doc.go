@@ -1,2 +1,0 @@
-// Package consume implements the `kafkit consume` command family.
-package consume

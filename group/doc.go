@@ -1,2 +1,0 @@
-// Package group implements the `kafkit group` command family.
-package group

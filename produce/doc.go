@@ -1,2 +1,0 @@
-// Package produce implements the `kafkit produce` command family.
-package produce

@@ -1,2 +1,0 @@
-// Package topic implements the `kafkit topic` command family.
-package topic
