@@ -97,3 +97,25 @@ func CompleteWith(f *Factory, list func(ctx context.Context, adm *kadm.Client) (
 		return out, cobra.ShellCompDirectiveNoFileComp
 	}
 }
+
+// CompleteTopics completes topic names (internal topics only once "_" is typed).
+func CompleteTopics(f *Factory) cobra.CompletionFunc {
+	return CompleteWith(f, func(ctx context.Context, adm *kadm.Client) ([]string, error) {
+		td, err := adm.ListTopicsWithInternal(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return td.Names(), nil
+	})
+}
+
+// CompleteGroups completes consumer group names.
+func CompleteGroups(f *Factory) cobra.CompletionFunc {
+	return CompleteWith(f, func(ctx context.Context, adm *kadm.Client) ([]string, error) {
+		gs, err := adm.ListGroups(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return gs.Groups(), nil
+	})
+}

@@ -51,7 +51,7 @@ Exit codes: 0 ok, 1 failure (also partial failure), 2 usage error, 3 a check did
 		SilenceErrors: true,
 	}
 	cmdutil.GroupCommand(cmd)
-	cmd.CompletionOptions.HiddenDefaultCmd = true
+	cmd.CompletionOptions.HiddenDefaultCmd = false
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: err}
 	})
