@@ -64,3 +64,6 @@ fuzz:
 
 clean:
 	rm -rf bin
+
+# Extra targets (e.g. the container image) live in mk/*.mk.
+-include mk/*.mk
