@@ -35,8 +35,8 @@ func SASLBrokers() string {
 
 // SCRAM credentials created by e2e/cluster/cluster.sh.
 var (
-	SCRAMUser     = envOr("KAFKIT_CLUSTER_SCRAM_USER", "kafkit")
-	SCRAMPassword = envOr("KAFKIT_CLUSTER_SCRAM_PASSWORD", "kafkit-secret")
+	SCRAMUser     = envOr("KAFKIT_SCRAM_USER", "kafkit")
+	SCRAMPassword = envOr("KAFKIT_SCRAM_PASSWORD", "kafkit-secret")
 )
 
 // KafkaLib is the folder of the Kafka jars (broker and tools) fetched by cluster.sh.

@@ -12,6 +12,8 @@
 #   status  running pids, readiness, addresses, SCRAM credentials; exit 0 only if healthy
 #   logs    tail of each node's log (for CI failure reports)
 #   env     print shell `export` lines describing the cluster (eval "$(cluster.sh env)")
+#   stop-node N   stop node N (1-3) for failover tests
+#   start-node N  restart node N on its data and wait until the metadata lists 3 brokers
 #
 # Node layout (defaults):
 #   node  PLAINTEXT (clients, inter-broker)  SASL (SASL_PLAINTEXT, SCRAM-SHA-256/512)  CONTROLLER
@@ -139,7 +141,7 @@ cmd_fetch() {
   ignore_cache
   rm -rf "$LIB_DIR"
   mkdir -p "$KAFKA_HOME"
-  local -a args=(-q -B dependency:copy-dependencies -DincludeScope=runtime "-DoutputDirectory=$LIB_DIR")
+  local -a args=(-q -B -Dstyle.color=never dependency:copy-dependencies -DincludeScope=runtime "-DoutputDirectory=$LIB_DIR")
   [[ -n ${KAFKIT_MAVEN_REPO:-} ]] && args+=("-Dmaven.repo.local=$KAFKIT_MAVEN_REPO")
   # Offline first: no network round trips when the local repo already holds everything.
   if ! (cd "$SCRIPT_DIR" && mvn -o "${args[@]}") >"$KAFKA_HOME/mvn-offline.log" 2>&1; then
@@ -374,6 +376,7 @@ start_node() { # node
   command -v setsid >/dev/null 2>&1 && launcher=(setsid nohup)
   (
     cd "$d"
+    exec 9>&- # do not let the node inherit the cluster.sh lock
     exec "${launcher[@]}" "$JAVA" "${jvm[@]}" -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true \
       "-Dlog4j2.configurationFile=$d/log4j2.properties" -cp "$LIB_DIR/*" \
       kafka.Kafka "$d/server.properties" >"$d/stdout.log" 2>&1 </dev/null
@@ -391,8 +394,16 @@ up_cleanup() {
   exit "$rc"
 }
 
+elapsed() { # since $1 (an $EPOCHREALTIME value, or $SECONDS on old bash)
+  if [[ -n ${EPOCHREALTIME:-} ]]; then
+    awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }'
+  else
+    echo $((SECONDS - $1))
+  fi
+}
+
 cmd_up() {
-  local t0=$SECONDS
+  local t0=${EPOCHREALTIME:-$SECONDS}
   take_lock
   local running
   running=$(running_nodes)
@@ -448,12 +459,13 @@ cmd_up() {
   done
 
   trap up_cleanup EXIT
-  trap 'exit 130' INT TERM
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
   UP_STARTED=1
   for n in "${NODES[@]}"; do start_node "$n"; done
   log "started nodes $(running_nodes | tr '\n' ' ')(cluster id $cluster_id), waiting up to ${READY_TIMEOUT}s for 3 brokers"
 
-  local deadline=$((t0 + READY_TIMEOUT)) count=0
+  local deadline=$((SECONDS + READY_TIMEOUT)) count=0
   while :; do
     for n in "${NODES[@]}"; do
       if ! node_pid "$n" >/dev/null; then
@@ -474,7 +486,7 @@ cmd_up() {
     sleep 1
   done
   UP_STARTED=0
-  echo "cluster up in $((SECONDS - t0))s: 3 brokers at $BOOTSTRAP (SASL/SCRAM at $SASL_BOOTSTRAP, user $SCRAM_USER), state in $STATE_DIR"
+  echo "cluster up in $(elapsed "$t0")s: 3 brokers at $BOOTSTRAP (SASL/SCRAM at $SASL_BOOTSTRAP, user $SCRAM_USER), state in $STATE_DIR"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -508,8 +520,9 @@ cmd_status() {
     echo "ready:       no (not running)"
     return 1
   fi
-  local count=0
-  if listeners_open && [[ -f $LIB_MARKER || $(probe_kind) == kcat ]]; then count=$(broker_count); fi
+  local count=0 i open=0
+  for i in 0 1 2; do port_open "$HOST" "${PT_PORTS[i]}" && open=1; done
+  if [[ $open == 1 && ( -f $LIB_MARKER || $(probe_kind) == kcat ) ]]; then count=$(broker_count); fi
   if [[ $count -ge 3 && $rc -eq 0 ]]; then
     echo "ready:       yes (metadata lists $count brokers)"
   else
@@ -530,6 +543,47 @@ export KAFKIT_E2E_CLUSTER_DIR=$STATE_DIR
 EOF
 }
 
+# stop-node N / start-node N: for failover tests. stop-node sends SIGTERM (SIGKILL after the stop
+# timeout) to one node; start-node restarts it on its existing data and waits until the
+# metadata lists 3 brokers again.
+cmd_stop_node() {
+  local n=${1:-} pid
+  [[ $n =~ ^[123]$ ]] || die "usage: cluster.sh stop-node 1|2|3"
+  take_lock
+  if ! pid=$(node_pid "$n"); then
+    echo "node$n is not running"
+    return 0
+  fi
+  kill -TERM "$pid" 2>/dev/null || true
+  local deadline=$((SECONDS + STOP_TIMEOUT))
+  while node_pid "$n" >/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
+  if node_pid "$n" >/dev/null; then
+    kill -KILL "$pid" 2>/dev/null || true
+    sleep 0.5
+  fi
+  rm -f "$(node_dir "$n")/kafka.pid"
+  echo "node$n stopped"
+}
+
+cmd_start_node() {
+  local n=${1:-}
+  [[ $n =~ ^[123]$ ]] || die "usage: cluster.sh start-node 1|2|3"
+  take_lock
+  [[ -f $(node_dir "$n")/server.properties ]] || die "node$n has no state in $STATE_DIR: run cluster.sh up first"
+  if node_pid "$n" >/dev/null; then
+    echo "node$n is already running"
+  else
+    start_node "$n"
+  fi
+  local deadline=$((SECONDS + READY_TIMEOUT))
+  until port_open "$HOST" "${PT_PORTS[n-1]}" && [[ $(broker_count) -ge 3 ]]; do
+    node_pid "$n" >/dev/null || { print_logs >&2; die "node$n died while starting"; }
+    ((SECONDS < deadline)) || { print_logs >&2; die "node$n not back in the metadata after ${READY_TIMEOUT}s"; }
+    sleep 0.5
+  done
+  echo "node$n running; metadata lists 3 brokers"
+}
+
 usage() {
   sed -n '2,/^set -euo pipefail/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'
 }
@@ -541,6 +595,8 @@ case ${1:-} in
   status) cmd_status ;;
   logs) print_logs ;;
   env) cmd_env ;;
+  stop-node) cmd_stop_node "${2:-}" ;;
+  start-node) cmd_start_node "${2:-}" ;;
   -h | --help | help) usage ;;
   *) usage >&2; exit 2 ;;
 esac

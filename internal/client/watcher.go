@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"strings"
 	"sync"
@@ -82,9 +83,15 @@ func (w *Watcher) OnBrokerConnect(meta kgo.BrokerMetadata, _ time.Duration, _ ne
 	seed := meta.NodeID < 0
 	ce, fatal := classify(addr, seed, err, w.settings)
 	w.last = ce
-	if !fatal && isRefused(err) && seed && !w.connected {
-		w.refused[addr] = true
-		fatal = len(w.refused) >= len(w.settings.Brokers)
+	if !fatal && seed && !w.connected {
+		switch {
+		case isRefused(err):
+			// One refusing seed may be a broker restarting; all of them is a wrong address.
+			w.refused[addr] = true
+			fatal = len(w.refused) >= len(w.settings.Brokers)
+		case strings.HasPrefix(ce.Cause, "the broker closed the connection during"):
+			fatal = true
+		}
 	}
 	if fatal && w.fatal == nil {
 		w.fatal = ce
@@ -106,13 +113,18 @@ func (w *Watcher) Explain(err error) error {
 	if fatal != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || isConnRelated(err)) {
 		return fatal
 	}
-	if errors.Is(err, kerr.SaslAuthenticationFailed) {
+	var firstEOF *kgo.ErrFirstReadEOF
+	if errors.Is(err, kerr.SaslAuthenticationFailed) || errors.As(err, &firstEOF) {
 		ce, _ := classify(strings.Join(w.settings.Brokers, ","), true, err, w.settings)
 		return ce
 	}
 	if errors.Is(err, context.DeadlineExceeded) || isConnRelated(err) {
 		if last != nil {
-			return &ConnError{Addr: last.Addr, Cause: last.Cause + fmt.Sprintf(", gave up after %s", w.settings.Timeout), Hint: last.Hint, Err: err}
+			cause := last.Cause
+			if errors.Is(err, context.DeadlineExceeded) {
+				cause += fmt.Sprintf(", gave up after %s", w.settings.Timeout)
+			}
+			return &ConnError{Addr: last.Addr, Cause: cause, Hint: last.Hint, Err: err}
 		}
 		if errors.Is(err, context.DeadlineExceeded) {
 			return fmt.Errorf("timed out after %s waiting for the cluster at %s: it may be overloaded or unreachable; raise --timeout or check --brokers", w.settings.Timeout, strings.Join(w.settings.Brokers, ","))
@@ -123,7 +135,8 @@ func (w *Watcher) Explain(err error) error {
 
 func isConnRelated(err error) bool {
 	s := err.Error()
-	return strings.Contains(s, "unable to dial") || strings.Contains(s, "broker closed the connection") || strings.Contains(s, "tls") || errors.Is(err, syscall.ECONNREFUSED)
+	return strings.Contains(s, "unable to dial") || strings.Contains(s, "broker closed the connection") || strings.Contains(s, "tls") ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET)
 }
 
 func isRefused(err error) bool {
@@ -167,21 +180,30 @@ func classify(addr string, seed bool, err error, s config.Settings) (*ConnError,
 		ce.Cause = "this listener does not expect SASL"
 		ce.Hint = "drop the --sasl-* settings or use the SASL listener's port"
 		return ce, true
-	case errors.As(err, &certErr) || errors.As(err, &unknownAuth):
+	case errors.As(err, &hostErr):
+		ce.Cause = "the broker's TLS certificate does not match the host name: " + strings.TrimPrefix(hostErr.Error(), "x509: ")
+		ce.Hint = "pass the name on the certificate with --tls-server-name, or connect by that name"
+		return ce, true
+	case errors.As(err, &unknownAuth):
 		ce.Cause = "the broker's TLS certificate is not signed by a trusted CA"
 		ce.Hint = "pass the cluster's CA with --tls-ca FILE (PEM)"
 		return ce, true
-	case errors.As(err, &hostErr):
-		ce.Cause = "the broker's TLS certificate does not match the host name: " + hostErr.Error()
-		ce.Hint = "pass the name on the certificate with --tls-server-name, or connect by that name"
+	case errors.As(err, &certErr):
+		ce.Cause = "the broker's TLS certificate was rejected: " + strings.TrimPrefix(certErr.Err.Error(), "x509: ")
+		ce.Hint = "check the certificate and --tls-ca"
 		return ce, true
-	case errors.As(err, &firstEOF) && s.TLS.Enabled:
-		ce.Cause = "the broker closed the connection during the TLS handshake"
-		ce.Hint = "this looks like a plaintext listener: drop --tls, or use the TLS listener's port"
-		return ce, true
-	case errors.As(err, &firstEOF) && !s.TLS.Enabled:
-		ce.Cause = "the broker closed the connection at once"
-		ce.Hint = "this looks like a TLS listener: add --tls (and --tls-ca), or use the plaintext port"
+	case errors.As(err, &firstEOF):
+		switch msg := firstEOF.Error(); {
+		case strings.Contains(msg, "SASL"):
+			ce.Cause = "the broker closed the connection: this listener requires SASL authentication"
+			ce.Hint = "pass --sasl-user and a password (--sasl-password-file or KAFKIT_SASL_PASSWORD), or use the plaintext listener's port"
+		case s.TLS.Enabled:
+			ce.Cause = "the broker closed the connection during the TLS handshake"
+			ce.Hint = "this looks like a plaintext listener: drop --tls, or use the TLS listener's port"
+		default:
+			ce.Cause = "the broker closed the connection at once"
+			ce.Hint = "this looks like a TLS listener: add --tls (and --tls-ca), or use the plaintext port"
+		}
 		return ce, true
 	case strings.Contains(err.Error(), "tls alert") || strings.Contains(err.Error(), "plaintext connection speaking to a tls endpoint"):
 		ce.Cause = "the broker answered with TLS to a plaintext connection"
@@ -191,6 +213,14 @@ func classify(addr string, seed bool, err error, s config.Settings) (*ConnError,
 		ce.Cause = "the broker did not answer the TLS handshake with TLS"
 		ce.Hint = "this looks like a plaintext listener: drop --tls, or use the TLS listener's port"
 		return ce, true
+	case s.TLS.Enabled && (errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET)):
+		ce.Cause = "the broker closed the connection during the TLS handshake"
+		ce.Hint = "this looks like a plaintext listener: drop --tls, or use the TLS listener's port"
+		return ce, false // fatal only before any connection worked: see OnBrokerConnect
+	case s.SASL.Mechanism != "" && (errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET)):
+		ce.Cause = "the broker closed the connection during SASL authentication"
+		ce.Hint = fmt.Sprintf("check user %q, the password and --sasl-mechanism %s, and that this port is a SASL listener", s.SASL.User, s.SASL.Mechanism)
+		return ce, false // fatal only before any connection worked: see OnBrokerConnect
 	case errors.Is(err, syscall.ECONNREFUSED):
 		ce.Cause = "connection refused"
 		ce.Hint = "nothing listens there: check the host and port in --brokers / KAFKIT_BROKERS"

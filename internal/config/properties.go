@@ -119,7 +119,7 @@ func unescapeProperty(s string) (string, error) {
 		case 'f':
 			b.WriteByte('\f')
 		case 'u':
-			if i+4 >= len(s)+0 && i+5 > len(s) {
+			if i+5 > len(s) {
 				return "", fmt.Errorf(`malformed \uXXXX escape`)
 			}
 			v, err := strconv.ParseUint(s[i+1:i+5], 16, 16)
