@@ -31,11 +31,13 @@ vet:
 test: vet unit
 	$(MAKE) cluster-up
 	status=0; $(MAKE) e2e-only || status=$$?; \
+	  if [ $$status -eq 0 ]; then $(MAKE) image-test || status=$$?; fi; \
 	  if [ $$status -ne 0 ]; then bash $(CLUSTER) logs || true; fi; \
 	  $(MAKE) cluster-down; exit $$status
 
 unit:
 	$(GO) test -count=1 ./...
+	$(MAKE) manifest-test
 
 # e2e against a cluster you started with `make cluster-up` (or any cluster: set KAFKIT_E2E_BROKERS).
 e2e: e2e-only
