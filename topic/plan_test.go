@@ -1,0 +1,131 @@
+package topic
+
+import (
+	"reflect"
+	"testing"
+)
+
+func TestComputePlan(t *testing.T) {
+	onTopic := func(v string) ActualConfig { return ActualConfig{Value: v, OnTopic: true} }
+	inherited := func(v string) ActualConfig { return ActualConfig{Value: v} }
+	actual := map[string]ActualTopic{
+		"orders": {Name: "orders", Partitions: 3, ReplicationFactor: 3, Configs: map[string]ActualConfig{
+			"retention.ms": onTopic("1000"), "cleanup.policy": inherited("delete"), "segment.bytes": onTopic("1048576"), "min.insync.replicas": inherited("2"),
+		}},
+		"legacy":             {Name: "legacy", Partitions: 12, ReplicationFactor: 2, Configs: map[string]ActualConfig{}},
+		"stray":              {Name: "stray", Partitions: 1, ReplicationFactor: 3},
+		"__consumer_offsets": {Name: "__consumer_offsets", Partitions: 50, ReplicationFactor: 3, Internal: true},
+	}
+	tests := []struct {
+		name    string
+		desired []TopicSpec
+		opts    planOptions
+		want    []Action
+	}{
+		{
+			name:    "in sync: effective values count wherever they are set",
+			desired: []TopicSpec{{Name: "orders", Partitions: 3, ReplicationFactor: 3, Configs: map[string]string{"retention.ms": "1000", "cleanup.policy": "delete", "min.insync.replicas": "2"}}},
+			want:    nil,
+		},
+		{
+			name:    "omitted partitions and rf are not compared",
+			desired: []TopicSpec{{Name: "legacy"}},
+			want:    nil,
+		},
+		{
+			name: "create, grow, set",
+			desired: []TopicSpec{
+				{Name: "new", Partitions: 6, ReplicationFactor: 3, Configs: map[string]string{"retention.ms": "5", "cleanup.policy": "compact"}},
+				{Name: "orders", Partitions: 6, Configs: map[string]string{"retention.ms": "2000", "cleanup.policy": "compact", "max.message.bytes": "2097152"}},
+				{Name: "plain"},
+			},
+			want: []Action{
+				{Topic: "new", Action: actCreate, Detail: "6 partitions, replication factor 3, cleanup.policy=compact, retention.ms=5", Partitions: 6, ReplicationFactor: 3, Configs: map[string]string{"retention.ms": "5", "cleanup.policy": "compact"}},
+				{Topic: "orders", Action: actAddPartitions, From: "3", To: "6", Partitions: 6, Detail: "partitions 3 -> 6"},
+				{Topic: "orders", Action: actSetConfig, Key: "cleanup.policy", From: "delete", To: "compact", Detail: "cleanup.policy: delete -> compact"},
+				{Topic: "orders", Action: actSetConfig, Key: "max.message.bytes", From: "(unset)", To: "2097152", Detail: "max.message.bytes: (unset) -> 2097152"},
+				{Topic: "orders", Action: actSetConfig, Key: "retention.ms", From: "1000", To: "2000", Detail: "retention.ms: 1000 -> 2000"},
+				{Topic: "plain", Action: actCreate, Detail: "default partitions, default replication factor"},
+			},
+		},
+		{
+			name:    "prune configs unsets only configs set on the topic",
+			desired: []TopicSpec{{Name: "orders", Configs: map[string]string{"retention.ms": "1000"}}},
+			opts:    planOptions{PruneConfigs: true},
+			want:    []Action{{Topic: "orders", Action: actUnsetConfig, Key: "segment.bytes", From: "1048576", Detail: "segment.bytes: 1048576 -> (default)"}},
+		},
+		{
+			name:    "refusals: fewer partitions, other replication factor, rf above brokers",
+			desired: []TopicSpec{{Name: "legacy", Partitions: 6, ReplicationFactor: 3}, {Name: "big", ReplicationFactor: 5}},
+			opts:    planOptions{Brokers: 3},
+			want: []Action{
+				{Topic: "big", Action: actRefuse, Detail: "replication factor 5 is more than the 3 brokers in the cluster"},
+				{Topic: "legacy", Action: actRefuse, From: "12", To: "6", Detail: "partitions 12 -> 6: Kafka cannot remove partitions; set partitions: 12 in the file, or create a new topic and copy the data"},
+				{Topic: "legacy", Action: actRefuse, From: "2", To: "3", Detail: "replication factor 2 -> 3: apply does not move replicas; reassign them (kafka-reassign-partitions.sh --execute with a plan listing 3 replicas per partition), or set replication_factor: 2 in the file"},
+			},
+		},
+		{
+			name:    "prune topics never deletes internal topics",
+			desired: []TopicSpec{{Name: "orders"}, {Name: "legacy"}},
+			opts:    planOptions{PruneTopics: true},
+			want:    []Action{{Topic: "stray", Action: actDeleteTopic, Detail: "not in the file (1 partition, replication factor 3)"}},
+		},
+		{
+			name:    "without prune, absent topics stay",
+			desired: []TopicSpec{},
+			want:    nil,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := computePlan(tt.desired, actual, tt.opts)
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("computePlan =\n%#v\nwant\n%#v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestPlanCounts(t *testing.T) {
+	c, r := planCounts([]Action{{Action: actCreate}, {Action: actRefuse}, {Action: actSetConfig}})
+	if c != 2 || r != 1 {
+		t.Fatalf("planCounts = %d, %d", c, r)
+	}
+}
+
+func TestExportYAMLRoundTrip(t *testing.T) {
+	topics := []ActualTopic{
+		{Name: "a", Partitions: 3, ReplicationFactor: 2, Configs: map[string]ActualConfig{"retention.ms": {Value: "1000", OnTopic: true}, "cleanup.policy": {Value: "delete"}, "preallocate": {Value: "true", OnTopic: true}}},
+		{Name: "b", Partitions: 1, ReplicationFactor: 1},
+	}
+	data, err := exportYAML(topics)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `topics:
+  - name: a
+    partitions: 3
+    replication_factor: 2
+    configs:
+      preallocate: "true"
+      retention.ms: "1000"
+  - name: b
+    partitions: 1
+    replication_factor: 1
+`
+	if string(data) != want {
+		t.Fatalf("exportYAML =\n%s\nwant\n%s", data, want)
+	}
+	specs, err := parseSpec("x", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	actual := map[string]ActualTopic{"a": topics[0], "b": topics[1]}
+	if plan := computePlan(specs, actual, planOptions{PruneConfigs: true}); len(plan) != 0 {
+		t.Fatalf("export -> apply plan is not empty: %+v", plan)
+	}
+	empty, _ := exportYAML(nil)
+	if string(empty) != "topics: []\n" {
+		t.Fatalf("empty export = %q", empty)
+	}
+}
