@@ -1,0 +1,294 @@
+package group
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/kafkit/kafkit/internal/cmdutil"
+	"github.com/kafkit/kafkit/internal/output"
+)
+
+type describeOptions struct {
+	IO      *cmdutil.IOStreams
+	Client  func() (*kgo.Client, error)
+	Context func(context.Context) (context.Context, context.CancelFunc, error)
+	Printer output.Printer
+
+	Groups  []string
+	All     bool
+	Members bool
+}
+
+// DescribedGroup is one group of `group describe`.
+type DescribedGroup struct {
+	Group           string         `json:"group"`
+	Type            string         `json:"type"`
+	State           string         `json:"state"`
+	Assignor        string         `json:"assignor"`
+	ProtocolType    string         `json:"protocol_type"`
+	Coordinator     int32          `json:"coordinator"`
+	CoordinatorAddr string         `json:"coordinator_address"`
+	Members         []memberInfo   `json:"members"`
+	TotalLag        int64          `json:"total_lag"`
+	UnknownLag      int            `json:"partitions_with_unknown_lag"`
+	Partitions      []PartitionLag `json:"partitions"`
+	Error           string         `json:"error,omitempty"`
+}
+
+func newCmdDescribe(f *cmdutil.Factory, runF func(context.Context, *describeOptions) error) *cobra.Command {
+	opts := &describeOptions{IO: f.IO, Client: f.Client, Context: f.Context}
+	var of cmdutil.OutputFlags
+	cmd := &cobra.Command{
+		Use:   "describe GROUP... | --all",
+		Short: "Show groups' members, committed offsets and lag per partition",
+		Long: `Show, per group, a header (type, state, assignor, coordinator, members, total lag) and the
+kafka-consumer-groups --describe table: GROUP, TOPIC, PARTITION, CURRENT-OFFSET, LOG-END-OFFSET,
+LAG, CONSUMER-ID, HOST, CLIENT-ID, with "-" where there is no value. A NOTE column appears when
+a partition needs explaining: a commit on a deleted topic, a commit past the log end, records
+deleted before being consumed, or a partition whose offsets could not be read (no leader).
+
+Works for classic groups and KIP-848 "consumer" groups alike. LAG is the log end offset minus
+the committed offset (or the log start, if retention deleted records the group never read);
+partitions without a commit have no lag ("-"): the consumer's auto.offset.reset decides.
+
+--all describes every group with a constant number of requests (batched per coordinator and
+per partition leader). A group that does not exist is an error (exit 1) after the others are
+shown.`,
+		Example: `  kafkit group describe orders-service
+  kafkit group describe orders-service billing --members
+  kafkit group describe --all -o json | jq '.[] | {group, total_lag}'`,
+		ValidArgsFunction: cmdutil.CompleteGroups(f),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Groups = args
+			if opts.All == (len(args) > 0) {
+				return cmdutil.UsageErrorf("name one or more groups, or pass --all")
+			}
+			p, err := of.Printer()
+			if err != nil {
+				return err
+			}
+			opts.Printer = p
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return describeRun(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().BoolVar(&opts.All, "all", false, "describe every group (alias --all-groups)")
+	cmd.Flags().BoolVar(&opts.All, "all-groups", false, "alias of --all, the kafka-consumer-groups spelling")
+	_ = cmd.Flags().MarkHidden("all-groups")
+	cmd.Flags().BoolVar(&opts.Members, "members", false, "also list the members with their assigned partitions")
+	cmdutil.AddOutputFlags(cmd, &of)
+	return cmd
+}
+
+func describeRun(ctx context.Context, opts *describeOptions) error {
+	ctx, cancel, err := opts.Context(ctx)
+	if err != nil {
+		return err
+	}
+	defer cancel()
+	cl, err := opts.Client()
+	if err != nil {
+		return err
+	}
+	snap, err := collect(ctx, cl, collectOptions{Names: opts.Groups, All: opts.All, Offsets: true})
+	if err != nil {
+		return err
+	}
+	for _, w := range snap.Warnings {
+		fmt.Fprintln(opts.IO.ErrOut, "warning:", w)
+	}
+	view := describeView(snap)
+	err = opts.Printer.Print(opts.IO.Out, view, func(t *output.Text) error {
+		return writeDescribe(t, view, opts.Members)
+	})
+	if err != nil {
+		return err
+	}
+	return reportProblems(opts.IO.ErrOut, view, snap.NotFound)
+}
+
+// describeView turns a snapshot into the groups shown, sorted by name, partitions sorted.
+func describeView(snap *snapshot) []DescribedGroup {
+	out := []DescribedGroup{}
+	for _, g := range snap.Groups {
+		d := DescribedGroup{Group: g.Name, Type: g.Type, State: g.State, Assignor: g.Assignor, ProtocolType: g.ProtocolType,
+			Coordinator: g.Coordinator, CoordinatorAddr: g.CoordinatorAddr, Members: g.Members, Partitions: []PartitionLag{}}
+		if d.Members == nil {
+			d.Members = []memberInfo{}
+		}
+		var errs []string
+		if g.Err != nil {
+			errs = append(errs, "describe: "+g.Err.Error())
+		}
+		if g.CommitErr != nil {
+			errs = append(errs, "committed offsets: "+errText(g.CommitErr))
+		}
+		d.Error = strings.Join(errs, "; ")
+		d.Partitions = partitionLags(snap.lagInput(g, nil))
+		s := summarize(d.Partitions)
+		d.TotalLag, d.UnknownLag = s.TotalLag, s.Unknown
+		out = append(out, d)
+	}
+	return out
+}
+
+// groupHeader is the line above a group's table.
+func groupHeader(d DescribedGroup) string {
+	parts := []string{d.Type, output.Dash(d.State)}
+	if d.Assignor != "" {
+		parts = append(parts, "assignor "+d.Assignor)
+	}
+	if d.CoordinatorAddr != "" {
+		parts = append(parts, fmt.Sprintf("coordinator %d (%s)", d.Coordinator, d.CoordinatorAddr))
+	}
+	switch len(d.Members) {
+	case 0:
+		parts = append(parts, "no active members")
+	case 1:
+		parts = append(parts, "1 member")
+	default:
+		parts = append(parts, fmt.Sprintf("%d members", len(d.Members)))
+	}
+	lag := fmt.Sprintf("total lag %d", d.TotalLag)
+	if d.UnknownLag > 0 {
+		lag += fmt.Sprintf(" (%d partitions unknown)", d.UnknownLag)
+	}
+	parts = append(parts, lag)
+	return fmt.Sprintf("Group %s: %s", d.Group, strings.Join(parts, ", "))
+}
+
+func writeDescribe(t *output.Text, view []DescribedGroup, members bool) error {
+	for i, d := range view {
+		if i > 0 {
+			t.Linef("")
+		}
+		if !t.NoHeaders {
+			t.Linef("%s", groupHeader(d))
+		}
+		if d.Error != "" {
+			t.Linef("error: %s", d.Error)
+		}
+		note := t.Wide
+		for _, r := range d.Partitions {
+			if r.Note != "" || r.Error != "" {
+				note = true
+			}
+		}
+		headers := []string{"GROUP", "TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG", "CONSUMER-ID", "HOST", "CLIENT-ID"}
+		if t.Wide {
+			headers = append(headers[:4], append([]string{"LOG-START-OFFSET"}, headers[4:]...)...)
+		}
+		if note {
+			headers = append(headers, "NOTE")
+		}
+		var rows [][]string
+		for _, r := range d.Partitions {
+			row := []string{d.Group, r.Topic, strconv.Itoa(int(r.Partition)), num(r.CurrentOffset)}
+			if t.Wide {
+				row = append(row, num(r.LogStartOffset))
+			}
+			row = append(row, num(r.LogEndOffset), num(r.Lag), output.Dash(r.ConsumerID), output.Dash(r.Host), output.Dash(r.ClientID))
+			if note {
+				row = append(row, output.Dash(joinNonEmpty("; ", r.Error, r.Note)))
+			}
+			rows = append(rows, row)
+		}
+		if len(rows) > 0 {
+			if err := t.Table(headers, rows); err != nil {
+				return err
+			}
+		} else if d.Type != "classic" && d.Type != "consumer" {
+			t.Linef("(a %s group: kafkit shows no offsets for it)", d.Type)
+		} else if d.Error == "" {
+			t.Linef("(no committed offsets and no assigned partitions)")
+		}
+		if members {
+			t.Linef("")
+			if err := writeMembers(t, d); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func writeMembers(t *output.Text, d DescribedGroup) error {
+	if len(d.Members) == 0 {
+		return t.Linef("Group %s has no active members.", d.Group)
+	}
+	var rows [][]string
+	for _, m := range d.Members {
+		n := 0
+		var topics []string
+		for tpc := range m.Assigned {
+			topics = append(topics, tpc)
+		}
+		sort.Strings(topics)
+		var as []string
+		for _, tpc := range topics {
+			ps := m.Assigned[tpc]
+			n += len(ps)
+			strs := make([]string, len(ps))
+			for i, p := range ps {
+				strs[i] = strconv.Itoa(int(p))
+			}
+			as = append(as, tpc+":"+strings.Join(strs, ","))
+		}
+		rows = append(rows, []string{d.Group, m.MemberID, output.Dash(m.InstanceID), m.Host, m.ClientID, strconv.Itoa(n), output.Dash(strings.Join(as, " "))})
+	}
+	return t.Table([]string{"GROUP", "CONSUMER-ID", "INSTANCE-ID", "HOST", "CLIENT-ID", "#PARTITIONS", "ASSIGNMENT"}, rows)
+}
+
+func joinNonEmpty(sep string, ss ...string) string {
+	var out []string
+	for _, s := range ss {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return strings.Join(out, sep)
+}
+
+// reportProblems names on w every group that failed or was not found and every partition whose
+// offsets could not be read; it returns an exit-1 error if there was any.
+func reportProblems(w io.Writer, view []DescribedGroup, notFound []string) error {
+	failed := 0
+	for _, d := range view {
+		if d.Error != "" {
+			fmt.Fprintf(w, "error: group %q: %s\n", d.Group, d.Error)
+			failed++
+		}
+		for _, r := range d.Partitions {
+			if r.Error != "" {
+				fmt.Fprintf(w, "error: group %q, %s/%d: %s (hint: is the partition's leader down? retry, or check `kafkit topic describe %s`)\n", d.Group, r.Topic, r.Partition, r.Error, r.Topic)
+				failed++
+			}
+		}
+	}
+	return notFoundError(notFound, failed)
+}
+
+func notFoundError(notFound []string, failed int) error {
+	switch {
+	case len(notFound) == 1:
+		return &cmdutil.ExitError{Code: cmdutil.ExitFailure, Err: fmt.Errorf("group %q not found", notFound[0])}
+	case len(notFound) > 1:
+		q := make([]string, len(notFound))
+		for i, n := range notFound {
+			q[i] = strconv.Quote(n)
+		}
+		return &cmdutil.ExitError{Code: cmdutil.ExitFailure, Err: fmt.Errorf("groups %s not found", strings.Join(q, ", "))}
+	case failed > 0:
+		return cmdutil.SilentError
+	}
+	return nil
+}

@@ -1,0 +1,184 @@
+package group
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/kafkit/kafkit/internal/cmdutil"
+	"github.com/kafkit/kafkit/internal/output"
+)
+
+type listOptions struct {
+	IO      *cmdutil.IOStreams
+	Client  func() (*kgo.Client, error)
+	Context func(context.Context) (context.Context, context.CancelFunc, error)
+	Printer output.Printer
+
+	States []string // lower case
+	Types  []string // lower case
+	Match  *regexp.Regexp
+}
+
+// ListedGroup is one row of `group list`.
+type ListedGroup struct {
+	Group           string `json:"group"`
+	Type            string `json:"type"`
+	State           string `json:"state"`
+	Protocol        string `json:"protocol"` // the assignor (range, uniform, cooperative-sticky, ...)
+	ProtocolType    string `json:"protocol_type"`
+	Members         int    `json:"members"`
+	Coordinator     int32  `json:"coordinator"`
+	CoordinatorAddr string `json:"coordinator_address"`
+	Error           string `json:"error,omitempty"`
+}
+
+func newCmdList(f *cmdutil.Factory, runF func(context.Context, *listOptions) error) *cobra.Command {
+	opts := &listOptions{IO: f.IO, Client: f.Client, Context: f.Context}
+	var of cmdutil.OutputFlags
+	var states, types []string
+	cmd := &cobra.Command{
+		Use:     "list [REGEX]",
+		Aliases: []string{"ls"},
+		Short:   "List consumer groups with their type, state, assignor and member count",
+		Long: `List the consumer groups: GROUP, TYPE (classic, or consumer for the KIP-848 protocol),
+STATE, PROTOCOL (the assignor) and MEMBERS; -o wide adds the coordinator.
+
+REGEX keeps the groups whose whole name matches it. The groups are described in one batch per
+coordinator, however many there are.`,
+		Example: `  kafkit group list
+  kafkit group list 'orders-.*' --state stable,empty
+  kafkit group list --type consumer -o wide
+  kafkit group list -o json | jq -r '.[] | select(.members == 0) | .group'`,
+		Args: cmdutil.Args(cobra.MaximumNArgs(1)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				re, err := regexp.Compile("^(?:" + args[0] + ")$")
+				if err != nil {
+					return cmdutil.UsageErrorf("bad group pattern %q: %v", args[0], err)
+				}
+				opts.Match = re
+			}
+			var err error
+			if opts.States, err = splitLower(states, nil); err != nil {
+				return err
+			}
+			if opts.Types, err = splitLower(types, []string{"classic", "consumer", "share", "streams"}); err != nil {
+				return cmdutil.UsageErrorf("--type: %v", err)
+			}
+			p, err := of.Printer()
+			if err != nil {
+				return err
+			}
+			opts.Printer = p
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return listRun(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().StringSliceVar(&states, "state", nil, "only groups in these states (stable, empty, preparingrebalance, completingrebalance, assigning, reconciling, dead), comma separated")
+	cmd.Flags().StringSliceVar(&types, "type", nil, "only groups of these types: classic, consumer (KIP-848), share, streams")
+	cmdutil.AddOutputFlags(cmd, &of)
+	return cmd
+}
+
+// splitLower lower-cases comma-separated values; with allowed, an unknown one is an error.
+func splitLower(vals []string, allowed []string) ([]string, error) {
+	var out []string
+	for _, v := range vals {
+		for _, s := range strings.Split(v, ",") {
+			s = strings.ToLower(strings.TrimSpace(s))
+			if s == "" {
+				continue
+			}
+			if allowed != nil && !contains(allowed, s) {
+				return nil, fmt.Errorf("unknown value %q: use %s", s, strings.Join(allowed, ", "))
+			}
+			out = append(out, s)
+		}
+	}
+	return out, nil
+}
+
+func listRun(ctx context.Context, opts *listOptions) error {
+	ctx, cancel, err := opts.Context(ctx)
+	if err != nil {
+		return err
+	}
+	defer cancel()
+	cl, err := opts.Client()
+	if err != nil {
+		return err
+	}
+	snap, err := collect(ctx, cl, collectOptions{All: true})
+	if err != nil {
+		return err
+	}
+	for _, w := range snap.Warnings {
+		fmt.Fprintln(opts.IO.ErrOut, "warning:", w)
+	}
+	rows := listView(snap, opts)
+	if err := opts.Printer.Print(opts.IO.Out, rows, func(t *output.Text) error { return opts.render(t, rows) }); err != nil {
+		return err
+	}
+	failed := 0
+	for _, r := range rows {
+		if r.Error != "" {
+			fmt.Fprintf(opts.IO.ErrOut, "error: group %q could not be described: %s\n", r.Group, r.Error)
+			failed++
+		}
+	}
+	if failed > 0 {
+		return cmdutil.SilentError
+	}
+	return nil
+}
+
+func (opts *listOptions) render(t *output.Text, rows []ListedGroup) error {
+	headers := []string{"GROUP", "TYPE", "STATE", "PROTOCOL", "MEMBERS"}
+	if t.Wide {
+		headers = append(headers, "COORDINATOR", "PROTOCOL-TYPE", "ERROR")
+	}
+	var table [][]string
+	for _, r := range rows {
+		row := []string{r.Group, r.Type, output.Dash(r.State), output.Dash(r.Protocol), strconv.Itoa(r.Members)}
+		if t.Wide {
+			coord := strconv.Itoa(int(r.Coordinator))
+			if r.CoordinatorAddr != "" {
+				coord += " (" + r.CoordinatorAddr + ")"
+			}
+			row = append(row, coord, output.Dash(r.ProtocolType), output.Dash(r.Error))
+		}
+		table = append(table, row)
+	}
+	return t.Table(headers, table)
+}
+
+// listView filters and shapes the collected groups, sorted by name.
+func listView(snap *snapshot, opts *listOptions) []ListedGroup {
+	rows := []ListedGroup{}
+	for _, g := range snap.Groups {
+		if opts.Match != nil && !opts.Match.MatchString(g.Name) {
+			continue
+		}
+		if len(opts.States) > 0 && !contains(opts.States, strings.ToLower(g.State)) {
+			continue
+		}
+		if len(opts.Types) > 0 && !contains(opts.Types, strings.ToLower(g.Type)) {
+			continue
+		}
+		r := ListedGroup{Group: g.Name, Type: g.Type, State: g.State, Protocol: g.Assignor, ProtocolType: g.ProtocolType,
+			Members: len(g.Members), Coordinator: g.Coordinator, CoordinatorAddr: g.CoordinatorAddr}
+		if g.Err != nil {
+			r.Error = g.Err.Error()
+		}
+		rows = append(rows, r)
+	}
+	return rows
+}
