@@ -1,22 +1,274 @@
-// Package consume implements `kafkit consume`.
+// Package consume implements `kafkit consume`: read records from any point of one or more
+// topics, alone or in a consumer group, and write them to stdout in the format asked for.
 package consume
 
 import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
 	"github.com/spf13/cobra"
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/kafkit/kafkit/internal/cmdutil"
+	"github.com/kafkit/kafkit/internal/config"
+	"github.com/kafkit/kafkit/internal/offsetspec"
 )
+
+type consumeOptions struct {
+	IO            *cmdutil.IOStreams
+	Settings      func() (config.Settings, error)
+	Admin         func() (*kadm.Client, error)
+	NewClient     func(...kgo.Opt) (*kgo.Client, error)
+	Context       func(context.Context) (context.Context, context.CancelFunc, error)
+	StreamContext func(context.Context) (context.Context, context.CancelFunc, error)
+
+	Topics        []string
+	Regex         bool
+	Offset        offsetspec.Spec
+	Partitions    []int32
+	Num           int64
+	UntilEnd      bool
+	IdleTimeout   time.Duration
+	ReadCommitted bool
+	Group         string
+	GroupProtocol string // classic | consumer
+	Format        formatter
+}
+
+// consumeFlags are the raw flag values; validate turns them into options.
+type consumeFlags struct {
+	offset        string
+	fromBeginning bool
+	isolation     string
+	format        string
+	json          bool
+	jsonValues    bool
+	print         string
+	separator     string
+}
 
 // NewCmdConsume returns the `consume` command.
 func NewCmdConsume(f *cmdutil.Factory) *cobra.Command {
+	return newCmdConsume(f, nil)
+}
+
+func newCmdConsume(f *cmdutil.Factory, runF func(context.Context, *consumeOptions) error) *cobra.Command {
+	opts := &consumeOptions{
+		IO:            f.IO,
+		Settings:      f.Settings,
+		Admin:         f.Admin,
+		NewClient:     f.NewClient,
+		Context:       f.Context,
+		StreamContext: f.StreamContext,
+	}
+	var fl consumeFlags
 	cmd := &cobra.Command{
-		Use:    "consume TOPIC...",
-		Short:  "Consume records to stdout",
-		Hidden: true, // not implemented yet
-		Args:   cmdutil.Args(cobra.MinimumNArgs(1)),
+		Use:   "consume TOPIC... [--regex]",
+		Short: "Read records from topics to stdout (kafka-console-consumer.sh, kcat -C)",
+		Long: `Read records from one or more topics and write them to stdout, one per line.
+
+Where to start, -o/--offset (per partition):
+  end (default)   only records produced from now on, like kafka-console-consumer.sh
+  start           the oldest record (--from-beginning is the same)
+  N               offset N (an error if a partition does not hold it; pick one with -p)
+  +N              N records after the start
+  -N              the last N records of each partition
+  @2026-11-20T10:00:00Z, @<unix-ms>, @-1h
+                  the first record at or after that time
+
+When to stop: -n N records, -e/--until-end (when every partition reaches the end it had when
+kafkit started: a snapshot, even while producers keep writing), --idle-timeout D without a
+record, or Ctrl-C. Every stop exits 0 and, on a terminal or with -v, says "Consumed N records"
+on stderr; with -e and stdout redirected, a terminal shows progress. Unknown topics, missing
+rights and out-of-range offsets exit 1. --isolation read_committed skips aborted and open
+transactions.
+
+Output (one record per line):
+  default         the value ("null" for a null value)
+  -f TEMPLATE     kcat's tokens: %t topic, %p partition, %o offset, %k key, %K key length
+                  (-1 for null), %s value, %S value length, %R value length as 4 big-endian
+                  bytes, %h headers (k=v,k2=v2), %T timestamp (unix ms), %d timestamp
+                  (RFC 3339), %% a percent sign; escapes \n \t \r \\ \0 \xHH
+  -J, --json      {"topic","partition","offset","timestamp","key","value","headers"}; bytes
+                  that are not UTF-8 are base64 with "key_encoding"/"value_encoding":"base64";
+                  --json-values embeds values that are valid JSON as JSON
+  --print FIELDS  the console consumer's print.* layout: any of key,timestamp,partition,
+                  offset,headers (or all) before the value, joined by --separator (TAB)
+
+Groups: -g GROUP joins the consumer group: partitions come from the group, reading resumes at
+the group's committed offsets (-o applies only to partitions without a commit), and kafkit
+commits only records it has already written to stdout, so a crash or kill never skips a
+record (some may be printed twice). The final offsets are committed on exit.
+--group-protocol picks the classic protocol (the default: it works with every Kafka version
+and franz-go handles it fully) or KIP-848's consumer protocol (Kafka 4.0+; the broker assigns
+partitions; on Kafka before 4.3 a commit can meet STALE_MEMBER_EPOCH during a rebalance, which
+kafkit retries).
+
+Output is buffered and flushed on every exit path. A closed pipe (| head) ends kafkit
+quietly with exit 0.`,
+		Example: `  # the last 10 records of each partition, then exit
+  kafkit consume orders -o -10 -e
+
+  # everything, as JSON lines, into jq
+  kafkit consume orders -o start -e -J | jq -c '{key, value}'
+
+  # records since one hour ago, with key and timestamp, like the console consumer
+  kafkit consume orders -o @-1h --print key,timestamp
+
+  # kcat-style template
+  kafkit consume orders -o start -e -f '%p:%o %k=%s\n'
+
+  # as a member of a group: resumes where the group stopped, commits what was printed
+  kafkit consume orders -g billing --from-beginning
+
+  # every topic whose name starts with "orders.", partitions 0 and 2 only, first 100 records
+  kafkit consume 'orders\..*' --regex -p 0,2 -o start -n 100`,
+		Args:              cmdutil.Args(cobra.MinimumNArgs(1)),
+		ValidArgsFunction: cmdutil.CompleteTopics(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return cmdutil.UsageErrorf("kafkit consume is not implemented yet")
+			opts.Topics = args
+			if err := validate(cmd, &fl, opts, time.Now()); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return consumeRun(cmd.Context(), opts)
 		},
 	}
+	fs := cmd.Flags()
+	fs.BoolVar(&opts.Regex, "regex", false, "treat TOPIC arguments as regular expressions matched against whole topic names")
+	fs.StringVarP(&fl.offset, "offset", "o", "end", "where to start in each partition: start, end, N, +N, -N, @time, @-1h")
+	fs.BoolVar(&fl.fromBeginning, "from-beginning", false, "same as -o start")
+	fs.VarP((*partitionList)(&opts.Partitions), "partitions", "p", "read only these partitions, e.g. 0,2,5")
+	fs.Int64VarP(&opts.Num, "num", "n", 0, "stop after N records")
+	fs.BoolVarP(&opts.UntilEnd, "until-end", "e", false, "stop when every partition reaches the end it had at start")
+	fs.DurationVar(&opts.IdleTimeout, "idle-timeout", 0, "stop after this long without a record (e.g. 5s)")
+	fs.StringVar(&fl.isolation, "isolation", "read_uncommitted", "read_uncommitted or read_committed (skip aborted and open transactions)")
+	fs.StringVarP(&opts.Group, "group", "g", "", "consume as a member of this consumer group (commits what was written)")
+	fs.StringVar(&opts.GroupProtocol, "group-protocol", "classic", "classic or consumer (KIP-848, Kafka 4.0+)")
+	fs.StringVarP(&fl.format, "format", "f", "", "kcat-style template, e.g. '%t/%p@%o %k=%s\\n'")
+	fs.BoolVarP(&fl.json, "json", "J", false, "one JSON object per record")
+	fs.BoolVar(&fl.jsonValues, "json-values", false, "with -J: embed values that are valid JSON as JSON")
+	fs.StringVar(&fl.print, "print", "", "console-consumer layout: key,timestamp,partition,offset,headers or all")
+	fs.StringVar(&fl.separator, "separator", "\t", `with --print: separator between fields (\t, \n escapes work)`)
+	_ = cmd.RegisterFlagCompletionFunc("offset", cobra.FixedCompletions([]string{"start", "end", "-10", "@-1h"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("isolation", cobra.FixedCompletions([]string{"read_uncommitted", "read_committed"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("group-protocol", cobra.FixedCompletions([]string{"classic", "consumer"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("group", cmdutil.CompleteGroups(f))
+	_ = cmd.RegisterFlagCompletionFunc("print", cobra.FixedCompletions([]string{"key", "timestamp", "partition", "offset", "headers", "all"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
+
+// validate checks flag combinations and resolves the offset spec and the output format: every
+// problem is a usage error, found before anything is sent to Kafka.
+func validate(cmd *cobra.Command, fl *consumeFlags, opts *consumeOptions, now time.Time) error {
+	changed := cmd.Flags().Changed
+	spec, err := offsetspec.Parse(fl.offset, now)
+	if err != nil {
+		return cmdutil.UsageErrorf("-o/--offset: %v", err)
+	}
+	if fl.fromBeginning {
+		if changed("offset") && spec.Kind != offsetspec.Start {
+			return cmdutil.UsageErrorf("--from-beginning and -o %s contradict each other: use one", fl.offset)
+		}
+		spec = offsetspec.Spec{Kind: offsetspec.Start}
+	}
+	opts.Offset = spec
+	for _, p := range opts.Partitions {
+		if p < 0 {
+			return cmdutil.UsageErrorf("-p/--partitions: partition %d is negative", p)
+		}
+	}
+	if opts.Num < 0 {
+		return cmdutil.UsageErrorf("-n/--num must be positive, got %d", opts.Num)
+	}
+	if opts.IdleTimeout < 0 {
+		return cmdutil.UsageErrorf("--idle-timeout must be positive, got %s", opts.IdleTimeout)
+	}
+	switch fl.isolation {
+	case "read_uncommitted":
+	case "read_committed":
+		opts.ReadCommitted = true
+	default:
+		return cmdutil.UsageErrorf("--isolation %q: use read_uncommitted or read_committed", fl.isolation)
+	}
+	if opts.Group != "" {
+		if len(opts.Partitions) > 0 {
+			return cmdutil.UsageErrorf("-p/--partitions cannot be used with -g/--group: the group assigns the partitions")
+		}
+		switch opts.GroupProtocol {
+		case "classic", "consumer":
+		default:
+			return cmdutil.UsageErrorf("--group-protocol %q: use classic or consumer", opts.GroupProtocol)
+		}
+	} else if changed("group-protocol") {
+		return cmdutil.UsageErrorf("--group-protocol needs -g/--group")
+	}
+	var modes []string
+	if changed("format") {
+		modes = append(modes, "-f/--format")
+	}
+	if fl.json {
+		modes = append(modes, "-J/--json")
+	}
+	if changed("print") {
+		modes = append(modes, "--print")
+	}
+	if len(modes) > 1 {
+		return cmdutil.UsageErrorf("%s choose different outputs: use one", strings.Join(modes, " and "))
+	}
+	if fl.jsonValues && !fl.json {
+		return cmdutil.UsageErrorf("--json-values needs -J/--json")
+	}
+	if changed("separator") && !changed("print") {
+		return cmdutil.UsageErrorf("--separator needs --print")
+	}
+	switch {
+	case changed("format"):
+		toks, err := parseTemplate(fl.format)
+		if err != nil {
+			return cmdutil.UsageErrorf("-f/--format: %v", err)
+		}
+		opts.Format = templateFormat{toks: toks}
+	case fl.json:
+		opts.Format = jsonFormat{embedJSON: fl.jsonValues}
+	case changed("print"):
+		p, err := parsePrint(fl.print, unescapeSeparator(fl.separator))
+		if err != nil {
+			return cmdutil.UsageErrorf("--print: %v", err)
+		}
+		opts.Format = p
+	default:
+		opts.Format = valueFormat{}
+	}
+	return nil
+}
+
+// partitionList is -p's value: comma-separated partition ids, repeatable.
+type partitionList []int32
+
+func (l *partitionList) String() string {
+	parts := make([]string, len(*l))
+	for i, p := range *l {
+		parts[i] = strconv.Itoa(int(p))
+	}
+	return strings.Join(parts, ",")
+}
+
+func (l *partitionList) Set(s string) error {
+	for _, f := range strings.Split(s, ",") {
+		n, err := strconv.ParseInt(strings.TrimSpace(f), 10, 32)
+		if err != nil {
+			return fmt.Errorf("%q is not a partition id: use ids such as 0,2,5", f)
+		}
+		*l = append(*l, int32(n))
+	}
+	return nil
+}
+
+func (l *partitionList) Type() string { return "ids" }

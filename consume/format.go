@@ -1,0 +1,422 @@
+package consume
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+)
+
+// A formatter appends one record, with its trailing newline if the format has one, to b. It
+// never allocates per record beyond growing b: the hot path of consume is append-only.
+type formatter interface {
+	appendRecord(b []byte, r *kgo.Record) []byte
+}
+
+// nullLiteral is what the default and --print outputs show for a null key or value, as the
+// console consumer does.
+const nullLiteral = "null"
+
+// valueFormat is the default output: the value, one per line.
+type valueFormat struct{}
+
+func (valueFormat) appendRecord(b []byte, r *kgo.Record) []byte {
+	if r.Value == nil {
+		b = append(b, nullLiteral...)
+	} else {
+		b = append(b, r.Value...)
+	}
+	return append(b, '\n')
+}
+
+// ---------------------------------------------------------------------------------------------
+// -f/--format templates (kcat's tokens)
+
+type tokKind uint8
+
+const (
+	tokLiteral    tokKind = iota
+	tokTopic              // %t
+	tokPartition          // %p
+	tokOffset             // %o
+	tokKey                // %k
+	tokKeyLen             // %K (-1 for null)
+	tokValue              // %s
+	tokValueLen           // %S (-1 for null)
+	tokValueLenBE         // %R big-endian int32 length (-1 for null)
+	tokHeaders            // %h k=v,k2=v2
+	tokTimestamp          // %T unix milliseconds
+	tokTime               // %d RFC 3339 (UTC, milliseconds)
+)
+
+type token struct {
+	kind tokKind
+	lit  []byte
+}
+
+// templateTokens is the help text's list of tokens, also used in parse errors.
+const templateTokens = `%t topic, %p partition, %o offset, %k key, %K key length, %s value, %S value length, %R value length as 4 big-endian bytes, %h headers (k=v,k2=v2), %T timestamp (unix ms), %d timestamp (RFC 3339), %% a percent sign; escapes \n \t \r \\ \xHH`
+
+// parseTemplate reads a kcat-style format string (kcat -f): %-tokens and backslash escapes.
+// It is pure; errors name the offending token and list the valid ones.
+func parseTemplate(s string) ([]token, error) {
+	var toks []token
+	var lit []byte
+	flush := func() {
+		if len(lit) > 0 {
+			toks = append(toks, token{kind: tokLiteral, lit: lit})
+			lit = nil
+		}
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch c {
+		case '%':
+			if i+1 >= len(s) {
+				return nil, fmt.Errorf("format %q ends with a lone %%: write %%%% for a percent sign", s)
+			}
+			i++
+			var k tokKind
+			switch s[i] {
+			case '%':
+				lit = append(lit, '%')
+				continue
+			case 't':
+				k = tokTopic
+			case 'p':
+				k = tokPartition
+			case 'o':
+				k = tokOffset
+			case 'k':
+				k = tokKey
+			case 'K':
+				k = tokKeyLen
+			case 's':
+				k = tokValue
+			case 'S':
+				k = tokValueLen
+			case 'R':
+				k = tokValueLenBE
+			case 'h':
+				k = tokHeaders
+			case 'T':
+				k = tokTimestamp
+			case 'd':
+				k = tokTime
+			default:
+				r, _ := utf8.DecodeRuneInString(s[i:])
+				return nil, fmt.Errorf("unknown token %%%c in format %q: use %s", r, s, templateTokens)
+			}
+			flush()
+			toks = append(toks, token{kind: k})
+		case '\\':
+			if i+1 >= len(s) {
+				return nil, fmt.Errorf("format %q ends with a lone backslash: write \\\\ for a backslash", s)
+			}
+			i++
+			switch s[i] {
+			case 'n':
+				lit = append(lit, '\n')
+			case 't':
+				lit = append(lit, '\t')
+			case 'r':
+				lit = append(lit, '\r')
+			case '\\':
+				lit = append(lit, '\\')
+			case '0':
+				lit = append(lit, 0)
+			case 'x':
+				if i+2 >= len(s) {
+					return nil, fmt.Errorf("bad escape in format %q: \\x needs two hex digits, as in \\x1f", s)
+				}
+				v, err := strconv.ParseUint(s[i+1:i+3], 16, 8)
+				if err != nil {
+					return nil, fmt.Errorf("bad escape in format %q: \\x needs two hex digits, as in \\x1f", s)
+				}
+				lit = append(lit, byte(v))
+				i += 2
+			default:
+				r, _ := utf8.DecodeRuneInString(s[i:])
+				return nil, fmt.Errorf("unknown escape \\%c in format %q: use \\n \\t \\r \\\\ \\0 or \\xHH", r, s)
+			}
+		default:
+			lit = append(lit, c)
+		}
+	}
+	flush()
+	if len(toks) == 0 {
+		return nil, fmt.Errorf("empty format: use %s", templateTokens)
+	}
+	return toks, nil
+}
+
+type templateFormat struct{ toks []token }
+
+func (f templateFormat) appendRecord(b []byte, r *kgo.Record) []byte {
+	for i := range f.toks {
+		t := &f.toks[i]
+		switch t.kind {
+		case tokLiteral:
+			b = append(b, t.lit...)
+		case tokTopic:
+			b = append(b, r.Topic...)
+		case tokPartition:
+			b = strconv.AppendInt(b, int64(r.Partition), 10)
+		case tokOffset:
+			b = strconv.AppendInt(b, r.Offset, 10)
+		case tokKey:
+			b = append(b, r.Key...)
+		case tokKeyLen:
+			b = strconv.AppendInt(b, bytesLen(r.Key), 10)
+		case tokValue:
+			b = append(b, r.Value...)
+		case tokValueLen:
+			b = strconv.AppendInt(b, bytesLen(r.Value), 10)
+		case tokValueLenBE:
+			b = binary.BigEndian.AppendUint32(b, uint32(int32(bytesLen(r.Value))))
+		case tokHeaders:
+			for j, h := range r.Headers {
+				if j > 0 {
+					b = append(b, ',')
+				}
+				b = append(b, h.Key...)
+				b = append(b, '=')
+				if h.Value == nil {
+					b = append(b, "NULL"...) // as kcat prints a null header value
+				} else {
+					b = append(b, h.Value...)
+				}
+			}
+		case tokTimestamp:
+			b = strconv.AppendInt(b, r.Timestamp.UnixMilli(), 10)
+		case tokTime:
+			b = r.Timestamp.UTC().AppendFormat(b, "2006-01-02T15:04:05.000Z07:00")
+		}
+	}
+	return b
+}
+
+// bytesLen is len(p), or -1 for null, as kcat prints lengths.
+func bytesLen(p []byte) int64 {
+	if p == nil {
+		return -1
+	}
+	return int64(len(p))
+}
+
+// ---------------------------------------------------------------------------------------------
+// -J/--json
+
+// jsonFormat writes one object per line:
+//
+//	{"topic":"t","partition":0,"offset":5,"timestamp":1764000000000,"key":"k","value":"v","headers":[{"key":"h","value":"x"}]}
+//
+// Null keys and values are null; bytes that are not valid UTF-8 are base64 with a
+// "<field>_encoding":"base64" field after them. With embedJSON a value that is valid JSON is
+// embedded as JSON (compacted to one line).
+type jsonFormat struct {
+	embedJSON bool
+}
+
+func (f jsonFormat) appendRecord(b []byte, r *kgo.Record) []byte {
+	b = append(b, `{"topic":`...)
+	b = appendJSONString(b, r.Topic)
+	b = append(b, `,"partition":`...)
+	b = strconv.AppendInt(b, int64(r.Partition), 10)
+	b = append(b, `,"offset":`...)
+	b = strconv.AppendInt(b, r.Offset, 10)
+	b = append(b, `,"timestamp":`...)
+	b = strconv.AppendInt(b, r.Timestamp.UnixMilli(), 10)
+	b = appendJSONBytesField(b, "key", r.Key, false)
+	b = appendJSONBytesField(b, "value", r.Value, f.embedJSON)
+	b = append(b, `,"headers":[`...)
+	for i, h := range r.Headers {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"key":`...)
+		b = appendJSONString(b, h.Key)
+		b = appendJSONBytesField(b, "value", h.Value, false)
+		b = append(b, '}')
+	}
+	return append(b, "]}\n"...)
+}
+
+// appendJSONBytesField appends `,"name":<data>` and, for bytes that are not UTF-8, the
+// `,"name_encoding":"base64"` marker.
+func appendJSONBytesField(b []byte, name string, data []byte, embedJSON bool) []byte {
+	b = append(b, ',', '"')
+	b = append(b, name...)
+	b = append(b, '"', ':')
+	switch {
+	case data == nil:
+		return append(b, "null"...)
+	case embedJSON && json.Valid(data):
+		if bytes.ContainsAny(data, "\n\r") {
+			var buf bytes.Buffer
+			_ = json.Compact(&buf, data) // valid, so it cannot fail
+			return append(b, buf.Bytes()...)
+		}
+		return append(b, data...)
+	case utf8.Valid(data):
+		return appendJSONString(b, data)
+	}
+	b = append(b, '"')
+	b = base64.StdEncoding.AppendEncode(b, data)
+	b = append(b, `","`...)
+	b = append(b, name...)
+	return append(b, `_encoding":"base64"`...)
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendJSONString appends s as a JSON string. s must be valid UTF-8 (invalid bytes become
+// U+FFFD, as encoding/json does).
+func appendJSONString[T string | []byte](b []byte, s T) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(string(s[i:min(i+utf8.UTFMax, len(s))]))
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i++
+			start = i
+			continue
+		}
+		// U+2028 and U+2029 break JavaScript parsers that read JSON lines as code.
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
+
+// ---------------------------------------------------------------------------------------------
+// --print key,timestamp,partition,offset,headers (the console consumer's print.* properties)
+
+// printFields are the fields --print accepts, in the order they are printed (the console
+// consumer's order); the value always comes last.
+var printFields = []string{"timestamp", "partition", "offset", "headers", "key"}
+
+type printFormat struct {
+	timestamp, partition, offset, headers, key bool
+	sep                                        string
+}
+
+// parsePrint reads --print's comma-separated list; "value" is accepted and always printed.
+func parsePrint(list, sep string) (printFormat, error) {
+	p := printFormat{sep: sep}
+	for _, f := range strings.Split(list, ",") {
+		switch strings.ToLower(strings.TrimSpace(f)) {
+		case "timestamp":
+			p.timestamp = true
+		case "partition":
+			p.partition = true
+		case "offset":
+			p.offset = true
+		case "headers":
+			p.headers = true
+		case "key":
+			p.key = true
+		case "value", "":
+		case "all":
+			p.timestamp, p.partition, p.offset, p.headers, p.key = true, true, true, true, true
+		default:
+			return p, fmt.Errorf("unknown --print field %q: use a comma-separated list of %s, value or all", f, strings.Join(printFields, ", "))
+		}
+	}
+	return p, nil
+}
+
+// appendRecord prints like kafka-console-consumer with print.timestamp=true etc.:
+// CreateTime:1764000000000<sep>Partition:0<sep>Offset:5<sep>h1:v1,h2:v2<sep>key<sep>value
+func (p printFormat) appendRecord(b []byte, r *kgo.Record) []byte {
+	if p.timestamp {
+		if r.Attrs.TimestampType() == 1 {
+			b = append(b, "LogAppendTime:"...)
+		} else {
+			b = append(b, "CreateTime:"...)
+		}
+		b = strconv.AppendInt(b, r.Timestamp.UnixMilli(), 10)
+		b = append(b, p.sep...)
+	}
+	if p.partition {
+		b = append(b, "Partition:"...)
+		b = strconv.AppendInt(b, int64(r.Partition), 10)
+		b = append(b, p.sep...)
+	}
+	if p.offset {
+		b = append(b, "Offset:"...)
+		b = strconv.AppendInt(b, r.Offset, 10)
+		b = append(b, p.sep...)
+	}
+	if p.headers {
+		if len(r.Headers) == 0 {
+			b = append(b, "NO_HEADERS"...)
+		}
+		for i, h := range r.Headers {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, h.Key...)
+			b = append(b, ':')
+			b = appendOrNull(b, h.Value)
+		}
+		b = append(b, p.sep...)
+	}
+	if p.key {
+		b = appendOrNull(b, r.Key)
+		b = append(b, p.sep...)
+	}
+	b = appendOrNull(b, r.Value)
+	return append(b, '\n')
+}
+
+func appendOrNull(b, v []byte) []byte {
+	if v == nil {
+		return append(b, nullLiteral...)
+	}
+	return append(b, v...)
+}
+
+// unescapeSeparator turns \t, \n, \r and \\ in --separator into the characters, so that
+// --separator '\t' works without $'\t'.
+func unescapeSeparator(s string) string {
+	return strings.NewReplacer(`\t`, "\t", `\n`, "\n", `\r`, "\r", `\\`, `\`).Replace(s)
+}
