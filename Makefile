@@ -60,9 +60,16 @@ bench: build
 	status=0; $(GO) test -count=1 -tags e2e -run '^$$' -bench . -benchtime 1x -timeout 60m ./e2e/... || status=$$?; \
 	  $(MAKE) cluster-down; exit $$status
 
-FUZZTIME ?= 20s
+# Every parser's fuzz target, FUZZTIME each (go test -fuzz takes one target per run).
+FUZZTIME ?= 10s
+FUZZ_TARGETS := internal/config:FuzzParseProperties internal/offsetspec:FuzzParse \
+  topic:FuzzParseSpec topic:FuzzParseConfigPairs topic:FuzzParseReplicaAssignment \
+  produce:FuzzLineFormat produce:FuzzParseJSONLine produce:FuzzLineReader \
+  consume:FuzzParseTemplate consume:FuzzJSONString consume:FuzzResolveStart \
+  group:FuzzResetCSV group:FuzzParseTopicSel
 fuzz:
-	$(GO) test ./internal/config -run '^$$' -fuzz FuzzParseProperties -fuzztime $(FUZZTIME)
+	@set -e; for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; fn=$${t##*:}; \
+	  echo "fuzz $$pkg $$fn"; $(GO) test ./$$pkg -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME); done
 
 clean:
 	rm -rf bin
