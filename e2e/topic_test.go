@@ -536,9 +536,12 @@ func TestTopicDisruptiveHealthFilters(t *testing.T) {
 	list := func(flag string) string {
 		return strings.TrimSpace(Kafkit(t, "", "topic", "list", re, flag, "-o", "name").Stdout)
 	}
+	// As kafka-topics.sh --under-replicated-partitions: ISR smaller than the replica set. The
+	// RF-1 topic's ISR is empty while its only replica is down (KRaft keeps it in the ELR), so
+	// it is listed too — checked against TopicCommand by hand on Kafka 4.1.1.
 	topicEventually(t, func() (bool, string) {
 		got := list("--under-replicated")
-		return got == rf3, "--under-replicated: " + got
+		return got == only2+"\n"+rf3, "--under-replicated: " + got
 	})
 	topicEventually(t, func() (bool, string) {
 		got := list("--unavailable")

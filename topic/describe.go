@@ -212,23 +212,33 @@ func describeView(tds []kadm.TopicDetail, cfgs map[string]topicConfigs, cfgErrs 
 		for _, p := range td.Partitions.Sorted() {
 			dp := DescribedPartition{Partition: p.Partition, Leader: p.Leader, LeaderEpoch: p.LeaderEpoch, Replicas: nonNil(p.Replicas), ISR: nonNil(p.ISR), Offline: nonNil(p.OfflineReplicas)}
 			var errs []string
+			// One line per distinct problem: a partition without a leader fails its metadata and
+			// both offset lookups with the same error, which is said once.
+			addErr := func(prefix string, err error) {
+				for _, e := range errs {
+					if strings.HasSuffix(e, err.Error()) {
+						return
+					}
+				}
+				errs = append(errs, prefix+err.Error())
+			}
 			if p.Err != nil {
-				errs = append(errs, p.Err.Error())
+				addErr("", p.Err)
 			}
 			if lo, ok := starts.get(td.Topic, p.Partition); ok {
 				if lo.Err == nil {
 					v := lo.Offset
 					dp.LogStartOffset = &v
 				} else {
-					errs = append(errs, "log start: "+lo.Err.Error())
+					addErr("log start: ", lo.Err)
 				}
 			}
 			if lo, ok := ends.get(td.Topic, p.Partition); ok {
 				if lo.Err == nil {
 					v := lo.Offset
 					dp.HighWatermark = &v
-				} else if len(errs) == 0 || lo.Err.Error() != strings.TrimPrefix(errs[len(errs)-1], "log start: ") {
-					errs = append(errs, "high watermark: "+lo.Err.Error())
+				} else {
+					addErr("high watermark: ", lo.Err)
 				}
 			}
 			if sizes != nil {
