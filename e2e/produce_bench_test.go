@@ -8,11 +8,9 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -53,7 +51,7 @@ func produceBenchRun(b *testing.B, stdinFile string, name string, args ...string
 	b.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, name, args...)
+	cmd, peakRSS := measuredCommand(ctx, name, args...)
 	cmd.Env = cleanEnv(nil)
 	if stdinFile != "" {
 		f, err := os.Open(stdinFile)
@@ -70,9 +68,7 @@ func produceBenchRun(b *testing.B, stdinFile string, name string, args ...string
 	r := Result{Stdout: out.String(), Stderr: errb.String(), Elapsed: time.Since(start), Code: -1}
 	if cmd.ProcessState != nil {
 		r.Code = cmd.ProcessState.ExitCode()
-		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-			r.MaxRSSKB = ru.Maxrss
-		}
+		r.MaxRSSKB = peakRSS()
 	}
 	return r
 }
