@@ -160,7 +160,7 @@ partition and offset printed; Ctrl-D ends. Producing files to a terminal shows a
 	fl.StringVar(&timestamp, "timestamp", "", "record timestamp: 2026-11-20T10:00:00Z, unix ms or -1h (default: the time of sending)")
 	fl.StringVar(&opts.Acks, "acks", "all", "acknowledgements to wait for: all|1|0 (1 and 0 turn idempotence off)")
 	fl.StringVar(&opts.Compression, "compression", "none", "batch compression: "+strings.Join(codecs, "|"))
-	fl.DurationVar(&opts.Linger, "linger", 5*time.Millisecond, "how long to wait for more records before sending a batch (0 when typing at a terminal)")
+	fl.DurationVar(&opts.Linger, "linger", 10*time.Millisecond, "how long to wait for more records before sending a batch (0 when typing at a terminal)")
 	fl.Int32Var(&opts.BatchMaxBytes, "batch-max-bytes", 0, "largest batch in bytes (default: the record size limit)")
 	fl.IntVar(&opts.MaxRecordBytes, "max-record-bytes", 0, "largest record in bytes; larger ones fail before sending (default: the topic's max.message.bytes)")
 	fl.DurationVar(&opts.DeliveryTimeout, "delivery-timeout", 2*time.Minute, "give up on a record not acknowledged within this time (as delivery.timeout.ms)")

@@ -36,7 +36,7 @@ func TestProduceFlagDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o.Topic != "orders" || o.Input != "lines" || o.Acks != "all" || o.Compression != "none" || o.Linger != 5*time.Millisecond ||
+	if o.Topic != "orders" || o.Input != "lines" || o.Acks != "all" || o.Compression != "none" || o.Linger != 10*time.Millisecond ||
 		o.Partition != -1 || o.Timestamp != -1 || o.DeliveryTimeout != 2*time.Minute || o.KeySepSet || o.KeySet || len(o.Files) != 0 {
 		t.Errorf("defaults: %+v", o)
 	}
@@ -46,7 +46,7 @@ func TestProduceFlagDefaults(t *testing.T) {
 		t.Errorf("linger at a terminal = %s", o.Linger)
 	}
 	o, _ = parseFlags(t, true, "orders", "-f", "x.txt")
-	if o.Linger != 5*time.Millisecond {
+	if o.Linger != 10*time.Millisecond {
 		t.Errorf("linger with a file = %s", o.Linger)
 	}
 }
