@@ -71,7 +71,7 @@ func produceRun(ctx context.Context, o *produceOptions) error {
 		kgo.ProducerBatchCompression(codec(o.Compression)),
 		kgo.ProducerLinger(o.Linger),
 		kgo.ProducerBatchMaxBytes(batchMax),
-		kgo.RecordPartitioner(newPartitioner()),
+		kgo.RecordPartitioner(newPartitioner(int(batchMax))),
 		kgo.MaxBufferedRecords(maxBufferedRecords),
 		kgo.MaxBufferedBytes(buffered),
 	}

@@ -304,8 +304,11 @@ func progressLine(read, total, delivered int64, elapsed time.Duration) string {
 // keyed records, exactly as the Java client, and batch-sized sticky spreading for the rest.
 type partitioner struct{ def kgo.Partitioner }
 
-func newPartitioner() kgo.Partitioner {
-	return partitioner{def: kgo.UniformBytesPartitioner(64<<10, true, true, nil)}
+// newPartitioner sticks unkeyed records to one partition for a full batch (batchBytes), as
+// Java does with batch.size (KIP-794): with 64 KiB chunks and 1 MiB batches, requests carried
+// ~100 KB and 1M x 100 B took 1.4-1.6 s on the test cluster; with batch-sized chunks 0.8-0.9 s.
+func newPartitioner(batchBytes int) kgo.Partitioner {
+	return partitioner{def: kgo.UniformBytesPartitioner(max(batchBytes, 16<<10), true, true, nil)}
 }
 
 func (p partitioner) ForTopic(t string) kgo.TopicPartitioner {
