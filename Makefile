@@ -10,7 +10,7 @@ CLUSTER := e2e/cluster/cluster.sh
 export KAFKIT_E2E_BROKERS ?= 127.0.0.1:19092,127.0.0.1:29092,127.0.0.1:39092
 export KAFKIT_E2E_SASL_BROKERS ?= 127.0.0.1:19093,127.0.0.1:29093,127.0.0.1:39093
 
-.PHONY: all build demo test unit e2e e2e-only cluster-up cluster-down cluster-logs bench fuzz vet clean
+.PHONY: all build demo test unit e2e e2e-only e2e-disruptive cluster-up cluster-down cluster-logs bench fuzz vet clean
 
 all: build
 
@@ -31,6 +31,7 @@ vet:
 test: vet unit
 	$(MAKE) cluster-up
 	status=0; $(MAKE) e2e-only || status=$$?; \
+	  if [ $$status -eq 0 ]; then $(MAKE) e2e-disruptive || status=$$?; fi; \
 	  if [ $$status -eq 0 ]; then $(MAKE) image-test || status=$$?; fi; \
 	  if [ $$status -ne 0 ]; then bash $(CLUSTER) logs || true; fi; \
 	  $(MAKE) cluster-down; exit $$status
@@ -44,6 +45,11 @@ e2e: e2e-only
 
 e2e-only: build
 	$(GO) test -count=1 -tags e2e -timeout 20m ./e2e/...
+
+# Failover tests: they stop and restart brokers of the running cluster (cluster.sh stop-node /
+# start-node), so they run alone, after the other e2e tests.
+e2e-disruptive: build
+	KAFKIT_E2E_DISRUPTIVE=1 $(GO) test -count=1 -tags e2e -timeout 15m -run 'Disruptive|LeaderStopped|LeaderFailover' ./e2e/...
 
 cluster-up:
 	bash $(CLUSTER) up
