@@ -18,26 +18,14 @@ import (
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
-	"github.com/twmb/franz-go/pkg/kgo"
 )
-
-// consumeAdmin is a kadm client on the real cluster, closed with the test.
-func consumeAdmin(t testing.TB) *kadm.Client {
-	t.Helper()
-	cl, err := kgo.NewClient(kgo.SeedBrokers(strings.Split(Brokers(), ",")...))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(cl.Close)
-	return kadm.NewClient(cl)
-}
 
 // consumeTopic creates a topic with the given partitions (replication 3) and deletes it when
 // the test ends (best effort).
 func consumeTopic(t testing.TB, prefix string, partitions int32) string {
 	t.Helper()
 	name := Unique(t, prefix)
-	adm := consumeAdmin(t)
+	adm := Admin(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	resp, err := adm.CreateTopic(ctx, partitions, 3, nil, name)
@@ -244,7 +232,7 @@ func TestConsumeGroupProtocols(t *testing.T) {
 				}
 			}
 			// Everything is committed: the group's lag is 0.
-			adm := consumeAdmin(t)
+			adm := Admin(t)
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
 			offs, err := adm.FetchOffsets(ctx, group)
@@ -400,7 +388,7 @@ func consumeCommitted(t testing.TB, group, topic string) map[int32]int64 {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	offs, err := consumeAdmin(t).FetchOffsets(ctx, group)
+	offs, err := Admin(t).FetchOffsets(ctx, group)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -45,7 +45,7 @@ const (
 )
 
 func groupBench(b *testing.B, groups int) {
-	cl := groupClient(b, kgo.RecordPartitioner(kgo.ManualPartitioner()))
+	cl := Client(b, kgo.RecordPartitioner(kgo.ManualPartitioner()))
 	adm := kadm.NewClient(cl)
 	ctx := context.Background()
 	prefix := strings.ReplaceAll(Unique(b, "gb"), "=", "") // b.Name() has "groups=N"; "=" is not legal in a topic

@@ -62,17 +62,6 @@ type groupDescribed struct {
 	Error string `json:"error"`
 }
 
-// groupClient is a franz-go client on the test cluster (test code may use franz-go directly).
-func groupClient(t testing.TB, opts ...kgo.Opt) *kgo.Client {
-	t.Helper()
-	cl, err := kgo.NewClient(append([]kgo.Opt{kgo.SeedBrokers(strings.Split(Brokers(), ",")...)}, opts...)...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(cl.Close)
-	return cl
-}
-
 // groupTopic creates a topic and deletes it when the test ends.
 func groupTopic(t testing.TB, adm *kadm.Client, name string, partitions int32) {
 	t.Helper()
@@ -106,7 +95,7 @@ func groupTopic(t testing.TB, adm *kadm.Client, name string, partitions int32) {
 // per partition in order) and returns nothing: the caller knows the timestamps.
 func groupProduce(t testing.TB, topic string, partitions int32, ts []time.Time) {
 	t.Helper()
-	cl := groupClient(t, kgo.RecordPartitioner(kgo.ManualPartitioner()))
+	cl := Client(t, kgo.RecordPartitioner(kgo.ManualPartitioner()))
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	var recs []*kgo.Record
@@ -222,7 +211,7 @@ func TestGroupLifecycle(t *testing.T) {
 		}
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			adm := kadm.NewClient(groupClient(t))
+			adm := kadm.NewClient(Client(t))
 			topic, group := Unique(t, "grp"), Unique(t, "grp-g")
 			t.Cleanup(func() {
 				ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -390,7 +379,7 @@ func TestGroupUnknownAndList(t *testing.T) {
 	if r.Code != 1 || !strings.Contains(r.Stderr, fmt.Sprintf("group %q not found", name)) {
 		t.Errorf("unknown group: %s", r)
 	}
-	adm := kadm.NewClient(groupClient(t))
+	adm := kadm.NewClient(Client(t))
 	topic, group := Unique(t, "grp"), Unique(t, "grp-list")
 	groupTopic(t, adm, topic, 2)
 	ctx := context.Background()
@@ -414,7 +403,7 @@ func TestGroupUnknownAndList(t *testing.T) {
 
 // The Java ConsumerGroupCommand and kafkit agree on the lag of every partition.
 func TestGroupDescribeMatchesJava(t *testing.T) {
-	adm := kadm.NewClient(groupClient(t))
+	adm := kadm.NewClient(Client(t))
 	topic, group := Unique(t, "grp"), Unique(t, "grp-java")
 	groupTopic(t, adm, topic, 3)
 	groupProduce(t, topic, 3, []time.Time{time.Now(), time.Now(), time.Now(), time.Now(), time.Now()})
@@ -483,7 +472,7 @@ func TestGroupDescribeLeaderStopped(t *testing.T) {
 	if os.Getenv("KAFKIT_E2E_DISRUPTIVE") != "1" {
 		t.Skip("stops a broker: set KAFKIT_E2E_DISRUPTIVE=1")
 	}
-	adm := kadm.NewClient(groupClient(t))
+	adm := kadm.NewClient(Client(t))
 	topic, group := Unique(t, "grp"), Unique(t, "grp-failover")
 	groupTopic(t, adm, topic, 6)
 	groupProduce(t, topic, 6, []time.Time{time.Now(), time.Now(), time.Now()})

@@ -18,6 +18,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kgo"
 )
 
 var (
@@ -204,6 +207,21 @@ func JavaTool(t testing.TB, stdin string, class string, args ...string) Result {
 	jargs := append([]string{"-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", KafkaLib() + "/*", class}, args...)
 	return run(ctx, nil, stdin, "java", jargs...)
 }
+
+// Client is a franz-go client on the plaintext cluster for test setup and checks (test code
+// may use franz-go directly, so that setup does not depend on kafkit), closed with the test.
+func Client(t testing.TB, opts ...kgo.Opt) *kgo.Client {
+	t.Helper()
+	cl, err := kgo.NewClient(append([]kgo.Opt{kgo.SeedBrokers(strings.Split(Brokers(), ",")...)}, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(cl.Close)
+	return cl
+}
+
+// Admin is a kadm client over Client.
+func Admin(t testing.TB) *kadm.Client { return kadm.NewClient(Client(t)) }
 
 // Unique returns a topic or group name unique to this test run, safe for Kafka names.
 func Unique(t testing.TB, prefix string) string {

@@ -79,7 +79,7 @@ func produceBenchCount(b *testing.B, topic string) int64 {
 	b.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	ends, err := produceAdmin(b).ListEndOffsets(ctx, topic)
+	ends, err := Admin(b).ListEndOffsets(ctx, topic)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -145,7 +145,7 @@ func produceBenchCompare(b *testing.B, n, size int) {
 				rss[tl.name] = max(rss[tl.name], float64(r.MaxRSSKB)/1024)
 				// Free the disk before the next tool (best effort).
 				ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-				_, _ = produceAdmin(b).DeleteTopics(ctx, topic)
+				_, _ = Admin(b).DeleteTopics(ctx, topic)
 				cancel()
 			}
 		}

@@ -15,29 +15,14 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
-	"github.com/twmb/franz-go/pkg/kadm"
-	"github.com/twmb/franz-go/pkg/kgo"
 )
-
-// produceAdmin is a kadm client for test setup (creating topics with exact settings) that does
-// not depend on kafkit itself.
-func produceAdmin(t testing.TB) *kadm.Client {
-	t.Helper()
-	cl, err := kgo.NewClient(kgo.SeedBrokers(strings.Split(Brokers(), ",")...))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(cl.Close)
-	return kadm.NewClient(cl)
-}
 
 // produceTopic creates a topic (partitions, replication factor, configs) and deletes it when
 // the test ends.
 func produceTopic(t testing.TB, prefix string, partitions int32, rf int16, configs map[string]*string) string {
 	t.Helper()
 	name := Unique(t, prefix)
-	adm := produceAdmin(t)
+	adm := Admin(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	resp, err := adm.CreateTopic(ctx, partitions, rf, configs, name)
@@ -50,7 +35,7 @@ func produceTopic(t testing.TB, prefix string, partitions int32, rf int16, confi
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		_, _ = produceAdmin(t).DeleteTopics(ctx, name)
+		_, _ = Admin(t).DeleteTopics(ctx, name)
 	})
 	// Wait until every broker knows the topic, so the first produce does not race creation.
 	deadline := time.Now().Add(15 * time.Second)
