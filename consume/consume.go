@@ -168,6 +168,14 @@ quietly with exit 0.`,
 // problem is a usage error, found before anything is sent to Kafka.
 func validate(cmd *cobra.Command, fl *consumeFlags, opts *consumeOptions, now time.Time) error {
 	changed := cmd.Flags().Changed
+	if opts.Regex {
+		// A bad pattern is a usage error before anything is sent.
+		for _, t := range opts.Topics {
+			if _, err := cmdutil.NameRegex(t); err != nil {
+				return cmdutil.UsageErrorf("--regex: %v", err)
+			}
+		}
+	}
 	spec, err := offsetspec.Parse(fl.offset, now)
 	if err != nil {
 		return cmdutil.UsageErrorf("-o/--offset: %v", err)

@@ -106,6 +106,7 @@ func TestFlagErrors(t *testing.T) {
 		{[]string{"t", "-f", "%q"}, "-f/--format: unknown token %q"},
 		{[]string{"t", "--print", "colour"}, `unknown --print field "colour"`},
 		{[]string{"t", "-p", "-1"}, "partition -1 is negative"},
+		{[]string{"orders(", "--regex"}, `--regex: bad regular expression "orders(": missing closing )`},
 	}
 	for _, tt := range tests {
 		_, err := parseArgs(t, tt.args...)

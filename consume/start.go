@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/kafkit/kafkit/internal/cmdutil"
 	"regexp"
 	"slices"
 	"sort"
@@ -71,9 +72,9 @@ func resolveStart(spec offsetspec.Spec, p partition, strict bool) (int64, error)
 func matchTopics(all []string, patterns []string) ([]string, error) {
 	var res []*regexp.Regexp
 	for _, p := range patterns {
-		re, err := regexp.Compile("^(?:" + p + ")$")
+		re, err := cmdutil.NameRegex(p)
 		if err != nil {
-			return nil, fmt.Errorf("bad regular expression %q: %v", p, err)
+			return nil, err
 		}
 		res = append(res, re)
 	}

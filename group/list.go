@@ -58,9 +58,9 @@ coordinator, however many there are.`,
 		Args: cmdutil.Args(cobra.MaximumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
-				re, err := regexp.Compile("^(?:" + args[0] + ")$")
+				re, err := cmdutil.NameRegex(args[0])
 				if err != nil {
-					return cmdutil.UsageErrorf("bad group pattern %q: %v", args[0], err)
+					return cmdutil.UsageErrorf("group pattern: %v", err)
 				}
 				opts.Match = re
 			}

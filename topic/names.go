@@ -57,15 +57,8 @@ func collisions(names []string, existing []string) map[string]string {
 	return out
 }
 
-// compileTopicRegex compiles a topic pattern matched against the whole name, as kafka-topics
-// does with --topic. The error is a usage error message.
-func compileTopicRegex(pattern string) (*regexp.Regexp, error) {
-	re, err := regexp.Compile("^(?:" + pattern + ")$")
-	if err != nil {
-		return nil, fmt.Errorf("bad regular expression %q: %v", pattern, strings.TrimPrefix(err.Error(), "error parsing regexp: "))
-	}
-	return re, nil
-}
+// compileTopicRegex is cmdutil.NameRegex: patterns match whole topic names, as kafka-topics.
+var compileTopicRegex = cmdutil.NameRegex
 
 // matchNames returns the names matching re, sorted.
 func matchNames(re *regexp.Regexp, names []string) []string {
