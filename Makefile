@@ -7,8 +7,8 @@ LDFLAGS := -s -w -X github.com/kafkit/kafkit/internal/build.Version=$(VERSION) -
 export CGO_ENABLED := 0
 CLUSTER := e2e/cluster/cluster.sh
 # The real test cluster's plaintext and SASL listeners (see e2e/cluster/README.md).
-export KAFKIT_E2E_BROKERS ?= 127.0.0.1:19092,127.0.0.1:29092,127.0.0.1:39092
-export KAFKIT_E2E_SASL_BROKERS ?= 127.0.0.1:19093,127.0.0.1:29093,127.0.0.1:39093
+export KAFKIT_E2E_BROKERS ?= 127.0.0.1:19092,127.0.0.1:29092,127.0.0.1:31092
+export KAFKIT_E2E_SASL_BROKERS ?= 127.0.0.1:19093,127.0.0.1:29093,127.0.0.1:31093
 
 .PHONY: all build demo test unit e2e e2e-only e2e-disruptive cluster-up cluster-down cluster-logs bench fuzz vet clean
 
@@ -25,6 +25,7 @@ demo: build
 vet:
 	$(GO) vet ./...
 	@bad=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$bad" ]; then echo "gofmt needed: $$bad"; exit 1; fi
+	@tidy=$$($(GO) mod tidy -diff 2>&1) || { echo "go.mod/go.sum are not tidy (run go mod tidy):"; echo "$$tidy"; exit 1; }
 
 # Unit tests (kfake, in-process), then the real 3-node cluster for the e2e tests; the cluster
 # is stopped whatever happens.

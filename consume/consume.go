@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/kafkit/kafkit/internal/cmdutil"
@@ -21,7 +20,7 @@ import (
 type consumeOptions struct {
 	IO            *cmdutil.IOStreams
 	Settings      func() (config.Settings, error)
-	Admin         func() (*kadm.Client, error)
+	Admin         func() (*cmdutil.Admin, error)
 	NewClient     func(...kgo.Opt) (*kgo.Client, error)
 	Context       func(context.Context) (context.Context, context.CancelFunc, error)
 	StreamContext func(context.Context) (context.Context, context.CancelFunc, error)

@@ -89,14 +89,14 @@ func consumeRun(ctx context.Context, opts *consumeOptions) (rerr error) {
 		scancel()
 		return err
 	}
-	parts, err := lookupPartitions(sctx, adm, opts.Topics, opts.Regex, opts.Partitions, opts.Offset, opts.ReadCommitted, !group)
+	parts, err := lookupPartitions(sctx, adm.Client, opts.Topics, opts.Regex, opts.Partitions, opts.Offset, opts.ReadCommitted, !group)
 	if err != nil {
 		scancel()
 		return err
 	}
 	var committed map[tp]int64
 	if group && opts.UntilEnd {
-		committed, err = fetchCommitted(sctx, adm, opts.Group, parts)
+		committed, err = fetchCommitted(sctx, adm.Client, opts.Group, parts)
 		if err != nil {
 			scancel()
 			return err

@@ -30,12 +30,12 @@ var (
 
 // Brokers is the real cluster's plaintext bootstrap list.
 func Brokers() string {
-	return envOr("KAFKIT_E2E_BROKERS", "127.0.0.1:19092,127.0.0.1:29092,127.0.0.1:39092")
+	return envOr("KAFKIT_E2E_BROKERS", "127.0.0.1:19092,127.0.0.1:29092,127.0.0.1:31092")
 }
 
 // SASLBrokers is the SASL/SCRAM listener list; the user is kafkit / kafkit-secret.
 func SASLBrokers() string {
-	return envOr("KAFKIT_E2E_SASL_BROKERS", "127.0.0.1:19093,127.0.0.1:29093,127.0.0.1:39093")
+	return envOr("KAFKIT_E2E_SASL_BROKERS", "127.0.0.1:19093,127.0.0.1:29093,127.0.0.1:31093")
 }
 
 // SCRAM credentials created by e2e/cluster/cluster.sh.

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/kafkit/kafkit/internal/cmdutil"
@@ -19,7 +18,7 @@ import (
 
 type produceOptions struct {
 	IO            *cmdutil.IOStreams
-	Admin         func() (*kadm.Client, error)
+	Admin         func() (*cmdutil.Admin, error)
 	NewClient     func(opts ...kgo.Opt) (*kgo.Client, error)
 	Context       func(context.Context) (context.Context, context.CancelFunc, error)
 	StreamContext func(context.Context) (context.Context, context.CancelFunc, error)

@@ -182,38 +182,6 @@ func TestProduceKeySeparatorNullMarkerSkipEmpty(t *testing.T) {
 	})
 }
 
-// murmur2 is Kafka's Utils.murmur2, written from the Java source, to check kgo's partitioner
-// against the Java producer's placement independently.
-func murmur2(data []byte) int32 {
-	const seed, m, r = uint32(0x9747b28c), uint32(0x5bd1e995), 24
-	length := len(data)
-	h := seed ^ uint32(length)
-	for i := 0; i+4 <= length; i += 4 {
-		k := uint32(data[i]) | uint32(data[i+1])<<8 | uint32(data[i+2])<<16 | uint32(data[i+3])<<24
-		k *= m
-		k ^= k >> r
-		k *= m
-		h *= m
-		h ^= k
-	}
-	tail := length &^ 3
-	switch length % 4 {
-	case 3:
-		h ^= uint32(data[tail+2]) << 16
-		fallthrough
-	case 2:
-		h ^= uint32(data[tail+1]) << 8
-		fallthrough
-	case 1:
-		h ^= uint32(data[tail])
-		h *= m
-	}
-	h ^= h >> 13
-	h *= m
-	h ^= h >> 15
-	return int32(h)
-}
-
 func TestProduceKeyPlacementIsJavaMurmur2(t *testing.T) {
 	h := newHarness(t)
 	var in strings.Builder
@@ -229,7 +197,7 @@ func TestProduceKeyPlacementIsJavaMurmur2(t *testing.T) {
 	}
 	used := map[int32]bool{}
 	for _, r := range got {
-		want := (murmur2([]byte(r.Key)) & 0x7fffffff) % 6
+		want := (testkit.Murmur2([]byte(r.Key)) & 0x7fffffff) % 6
 		if r.Partition != want {
 			t.Errorf("key %s on partition %d, Java puts it on %d", r.Key, r.Partition, want)
 		}
@@ -323,7 +291,7 @@ func TestProduceMissingSeparator(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := strs(h2.consume(t, "t"))
-	keyed := fmt.Sprintf("p%d k=v []", (murmur2([]byte("k"))&0x7fffffff)%6)
+	keyed := fmt.Sprintf("p%d k=v []", (testkit.Murmur2([]byte("k"))&0x7fffffff)%6)
 	if len(got) != 2 || !(got[0] == keyed && strings.HasSuffix(got[1], " <null>=nokey []") || got[1] == keyed && strings.HasSuffix(got[0], " <null>=nokey []")) {
 		t.Errorf("records %q, want %q and a null-keyed nokey", got, keyed)
 	}
@@ -349,7 +317,7 @@ func TestProduceSummary(t *testing.T) {
 	}
 	parts := map[int32]bool{}
 	for _, k := range []string{"a", "b", "c"} {
-		parts[(murmur2([]byte(k))&0x7fffffff)%6] = true
+		parts[(testkit.Murmur2([]byte(k))&0x7fffffff)%6] = true
 	}
 	re := fmt.Sprintf(`^produced 3 records \(6 B\) to t: %d partitions?, \S+, \d+ records/s, 0.0 MB/s\n$`, len(parts))
 	if !regexp.MustCompile(re).MatchString(h.env.ErrOut.String()) {

@@ -17,8 +17,8 @@ IMAGE=${IMAGE:-localhost/kafkit:dev}
 PODMAN=${PODMAN:-podman}
 read -r -a podman_flags <<<"${PODMAN_FLAGS---runtime /usr/sbin/runc --cgroup-manager=cgroupfs}"
 read -r -a run_flags <<<"${PODMAN_RUN_FLAGS---ulimit nofile=4096:4096 --ulimit nproc=4096:4096}"
-BROKERS=${KAFKIT_E2E_BROKERS:-127.0.0.1:19092,127.0.0.1:29092,127.0.0.1:39092}
-SASL_BROKERS=${KAFKIT_E2E_SASL_BROKERS:-127.0.0.1:19093,127.0.0.1:29093,127.0.0.1:39093}
+BROKERS=${KAFKIT_E2E_BROKERS:-127.0.0.1:19092,127.0.0.1:29092,127.0.0.1:31092}
+SASL_BROKERS=${KAFKIT_E2E_SASL_BROKERS:-127.0.0.1:19093,127.0.0.1:29093,127.0.0.1:31093}
 SASL_USER=${KAFKIT_E2E_SASL_USER:-kafkit}
 SASL_PASSWORD=${KAFKIT_E2E_SASL_PASSWORD:-kafkit-secret}
 MAX_MB=${IMAGE_MAX_MB:-20}
@@ -154,7 +154,7 @@ check "kafkit version" '*' inpod kafkit version </dev/null
 # KAFKIT_BROKERS comes from the container environment, as in the pod: no flags.
 check "kafkit cluster info (exec, KAFKIT_BROKERS from the environment)" '*' \
 	inpod kafkit cluster info </dev/null
-brokers_seen=$(grep -cE '127\.0\.0\.1:(19092|29092|39092)' <<<"$LAST_OUT")
+brokers_seen=$(grep -cE '127\.0\.0\.1:(19092|29092|31092)' <<<"$LAST_OUT")
 if [ "$brokers_seen" -eq 3 ]; then pass "cluster info lists the 3 brokers"; else
 	fail "cluster info lists the 3 brokers" "saw $brokers_seen of 3 in:" "$LAST_OUT"; fi
 

@@ -19,7 +19,7 @@
 #   node  PLAINTEXT (clients, inter-broker)  SASL (SASL_PLAINTEXT, SCRAM-SHA-256/512)  CONTROLLER
 #   1     127.0.0.1:19092                    127.0.0.1:19093                           127.0.0.1:19094
 #   2     127.0.0.1:29092                    127.0.0.1:29093                           127.0.0.1:29094
-#   3     127.0.0.1:39092                    127.0.0.1:39093                           127.0.0.1:39094
+#   3     127.0.0.1:31092                    127.0.0.1:31093                           127.0.0.1:31094
 #
 # Environment variables (all optional):
 #   KAFKIT_CACHE                    jar cache base; jars go to $KAFKIT_CACHE/kafka-4.1.1/lib
@@ -31,9 +31,9 @@
 #   KAFKIT_CLUSTER_RETENTION_BYTES  log.retention.bytes per partition, to bound the disk used
 #                                   by benchmarks (default: 268435456 = 256 MiB)
 #   KAFKIT_CLUSTER_HOST             listen/advertised host (default: 127.0.0.1)
-#   KAFKIT_CLUSTER_PLAINTEXT_PORTS  3 ports, comma/space separated (default: 19092,29092,39092)
-#   KAFKIT_CLUSTER_SASL_PORTS       3 ports (default: 19093,29093,39093)
-#   KAFKIT_CLUSTER_CONTROLLER_PORTS 3 ports (default: 19094,29094,39094)
+#   KAFKIT_CLUSTER_PLAINTEXT_PORTS  3 ports, comma/space separated (default: 19092,29092,31092)
+#   KAFKIT_CLUSTER_SASL_PORTS       3 ports (default: 19093,29093,31093)
+#   KAFKIT_CLUSTER_CONTROLLER_PORTS 3 ports (default: 19094,29094,31094)
 #   KAFKIT_SCRAM_USER               SCRAM user created at format time (default: kafkit)
 #   KAFKIT_SCRAM_PASSWORD           its password, for SCRAM-SHA-256 and SCRAM-SHA-512
 #                                   (default: kafkit-secret; must not contain , [ ] " or =)
@@ -90,9 +90,9 @@ read_ports() { # name value -> prints 3 ports space separated
   for x in "${p[@]}"; do [[ $x =~ ^[0-9]+$ ]] || die "$1: bad port '$x'"; done
   echo "${p[*]}"
 }
-read -r -a PT_PORTS <<<"$(read_ports KAFKIT_CLUSTER_PLAINTEXT_PORTS "${KAFKIT_CLUSTER_PLAINTEXT_PORTS:-19092,29092,39092}")"
-read -r -a SASL_PORTS <<<"$(read_ports KAFKIT_CLUSTER_SASL_PORTS "${KAFKIT_CLUSTER_SASL_PORTS:-19093,29093,39093}")"
-read -r -a CTL_PORTS <<<"$(read_ports KAFKIT_CLUSTER_CONTROLLER_PORTS "${KAFKIT_CLUSTER_CONTROLLER_PORTS:-19094,29094,39094}")"
+read -r -a PT_PORTS <<<"$(read_ports KAFKIT_CLUSTER_PLAINTEXT_PORTS "${KAFKIT_CLUSTER_PLAINTEXT_PORTS:-19092,29092,31092}")"
+read -r -a SASL_PORTS <<<"$(read_ports KAFKIT_CLUSTER_SASL_PORTS "${KAFKIT_CLUSTER_SASL_PORTS:-19093,29093,31093}")"
+read -r -a CTL_PORTS <<<"$(read_ports KAFKIT_CLUSTER_CONTROLLER_PORTS "${KAFKIT_CLUSTER_CONTROLLER_PORTS:-19094,29094,31094}")"
 
 [[ $READY_TIMEOUT =~ ^[0-9]+$ ]] || die "KAFKIT_CLUSTER_READY_TIMEOUT must be an integer"
 [[ $STOP_TIMEOUT =~ ^[0-9]+$ ]] || die "KAFKIT_CLUSTER_STOP_TIMEOUT must be an integer"

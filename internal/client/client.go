@@ -18,9 +18,18 @@ import (
 	"github.com/kafkit/kafkit/internal/config"
 )
 
+// Logger is the debug logger -v turns on: kgo's own log lines on out, time-stamped. Build it
+// once per process and hand it to every client.
+func Logger(out io.Writer) kgo.Logger {
+	return kgo.BasicLogger(out, kgo.LogLevelDebug, func() string {
+		return time.Now().Format("15:04:05.000 ") + "kafkit: "
+	})
+}
+
 // Options returns the kgo options for s: CLI defaults first, so that extra options given to New
-// (a command's own) override them. Errors name the TLS file that could not be used.
-func Options(s config.Settings, w *Watcher, logOut io.Writer) ([]kgo.Opt, error) {
+// (a command's own) override them. log may be nil (no logging). Errors name the TLS file that
+// could not be used.
+func Options(s config.Settings, w *Watcher, log kgo.Logger) ([]kgo.Opt, error) {
 	clientID := s.ClientID
 	if clientID == "" {
 		clientID = build.ClientID()
@@ -42,10 +51,8 @@ func Options(s config.Settings, w *Watcher, logOut io.Writer) ([]kgo.Opt, error)
 	if w != nil {
 		opts = append(opts, kgo.WithHooks(w))
 	}
-	if s.Verbose && logOut != nil {
-		opts = append(opts, kgo.WithLogger(kgo.BasicLogger(logOut, kgo.LogLevelDebug, func() string {
-			return time.Now().Format("15:04:05.000 ") + "kafkit: "
-		})))
+	if log != nil {
+		opts = append(opts, kgo.WithLogger(log))
 	}
 	if s.TLS.Enabled {
 		cfg, err := TLSConfig(s.TLS, os.ReadFile)
@@ -70,8 +77,8 @@ func Options(s config.Settings, w *Watcher, logOut io.Writer) ([]kgo.Opt, error)
 
 // New builds a kgo client for s; extra options are applied last and win. The client does not
 // dial until first used, so New only fails on bad local settings (TLS files).
-func New(s config.Settings, w *Watcher, logOut io.Writer, extra ...kgo.Opt) (*kgo.Client, error) {
-	opts, err := Options(s, w, logOut)
+func New(s config.Settings, w *Watcher, log kgo.Logger, extra ...kgo.Opt) (*kgo.Client, error) {
+	opts, err := Options(s, w, log)
 	if err != nil {
 		return nil, err
 	}

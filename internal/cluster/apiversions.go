@@ -16,7 +16,7 @@ import (
 
 type apiVersionsOptions struct {
 	IO      *cmdutil.IOStreams
-	Admin   func() (*kadm.Client, error)
+	Admin   func() (*cmdutil.Admin, error)
 	Context func(context.Context) (context.Context, context.CancelFunc, error)
 	Printer output.Printer
 }

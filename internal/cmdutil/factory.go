@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"os"
 	"sync"
+	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/kafkit/kafkit/internal/client"
 	"github.com/kafkit/kafkit/internal/config"
@@ -17,6 +19,8 @@ import (
 // dial the network. One factory serves one process (or one test).
 type Factory struct {
 	IO *IOStreams
+	// Prompter asks for confirmations; nil means TerminalPrompter{IO}. Tests set a FakePrompter.
+	Prompter Prompter
 
 	// LoadSettings resolves the connection settings; the root command sets it after parsing
 	// flags. Tests set it to return fixed settings.
@@ -28,11 +32,33 @@ type Factory struct {
 	settings config.Settings
 	err      error
 	watcher  *client.Watcher
+	logger   kgo.Logger
 
 	mu     sync.Mutex
 	shared *kgo.Client
+	admin  *Admin
 	cls    []*kgo.Client
 }
+
+// Admin is the shared admin client: kadm's helpers, plus Request for the APIs kadm has no
+// helper for (raw kmsg: req.RequestWith(ctx, adm)). Command options hold one of these, never a
+// *kgo.Client, so no command wraps kadm.NewClient itself.
+type Admin struct {
+	*kadm.Client
+	raw *kgo.Client
+}
+
+// NewAdmin wraps a kgo client (tests use it; commands get theirs from Factory.Admin).
+func NewAdmin(cl *kgo.Client) *Admin { return &Admin{Client: kadm.NewClient(cl), raw: cl} }
+
+// Request issues a raw kmsg request through the shared client (it implements kmsg.Requestor).
+func (a *Admin) Request(ctx context.Context, req kmsg.Request) (kmsg.Response, error) {
+	return a.raw.Request(ctx, req)
+}
+
+// Kgo is the underlying client, for what only kgo does (sharded requests, metadata refresh,
+// a request to one broker).
+func (a *Admin) Kgo() *kgo.Client { return a.raw }
 
 // Settings resolves the settings once, printing their warnings on stderr.
 func (f *Factory) Settings() (config.Settings, error) {
@@ -48,6 +74,9 @@ func (f *Factory) Settings() (config.Settings, error) {
 		}
 		if f.err == nil {
 			f.watcher = client.NewWatcher(f.settings)
+			if f.settings.Verbose {
+				f.logger = client.Logger(f.IO.ErrOut)
+			}
 		}
 	})
 	return f.settings, f.err
@@ -82,7 +111,7 @@ func (f *Factory) NewClient(opts ...kgo.Opt) (*kgo.Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	cl, err := client.New(s, f.watcher, f.IO.ErrOut, append(append([]kgo.Opt{}, f.ExtraOpts...), opts...)...)
+	cl, err := client.New(s, f.watcher, f.logger, append(append([]kgo.Opt{}, f.ExtraOpts...), opts...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -112,13 +141,50 @@ func (f *Factory) Client() (*kgo.Client, error) {
 	return f.shared, nil
 }
 
-// Admin returns a kadm client over the shared client.
-func (f *Factory) Admin() (*kadm.Client, error) {
+// Admin returns the admin client over the shared client, built once.
+func (f *Factory) Admin() (*Admin, error) {
 	cl, err := f.Client()
 	if err != nil {
 		return nil, err
 	}
-	return kadm.NewClient(cl), nil
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.admin == nil || f.admin.raw != cl {
+		f.admin = NewAdmin(cl)
+	}
+	return f.admin, nil
+}
+
+// Confirmer returns the prompter commands ask for confirmations.
+func (f *Factory) Confirmer() Prompter {
+	if f.Prompter != nil {
+		return f.Prompter
+	}
+	return TerminalPrompter{IO: f.IO}
+}
+
+// Verbose reports whether -v is on (false when the settings cannot be loaded).
+func (f *Factory) Verbose() bool {
+	s, err := f.Settings()
+	return err == nil && s.Verbose
+}
+
+// Timeout is the --timeout in effect (zero when the settings cannot be loaded).
+func (f *Factory) Timeout() time.Duration {
+	s, err := f.Settings()
+	if err != nil {
+		return 0
+	}
+	return s.Timeout
+}
+
+// Debugf writes one time-stamped line to stderr when -v is on, in the format of kgo's own debug
+// lines; otherwise it does nothing.
+func (f *Factory) Debugf(format string, args ...any) {
+	if !f.Verbose() {
+		return
+	}
+	fmt.Fprintf(f.IO.ErrOut, time.Now().Format("15:04:05.000 ")+"kafkit: "+format+"\n", args...)
 }
 
 // Explain turns a connection failure or timeout into a message a person can act on; other
@@ -139,6 +205,7 @@ func (f *Factory) Close() {
 	}
 	f.cls = nil
 	f.shared = nil
+	f.admin = nil
 }
 
 // Getenv is os.Getenv, a variable so that the root command can be tested.

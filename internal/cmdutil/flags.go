@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"github.com/twmb/franz-go/pkg/kadm"
 
 	"github.com/kafkit/kafkit/internal/output"
 )
@@ -79,7 +78,7 @@ func GroupCommand(cmd *cobra.Command) {
 
 // CompleteWith returns a cobra completion function that asks the cluster for candidates (topic
 // or group names) within two seconds; any failure completes nothing, silently.
-func CompleteWith(f *Factory, list func(ctx context.Context, adm *kadm.Client) ([]string, error)) cobra.CompletionFunc {
+func CompleteWith(f *Factory, list func(ctx context.Context, adm *Admin) ([]string, error)) cobra.CompletionFunc {
 	return func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
 		adm, err := f.Admin()
 		if err != nil {
@@ -103,7 +102,7 @@ func CompleteWith(f *Factory, list func(ctx context.Context, adm *kadm.Client) (
 
 // CompleteTopics completes topic names (internal topics only once "_" is typed).
 func CompleteTopics(f *Factory) cobra.CompletionFunc {
-	return CompleteWith(f, func(ctx context.Context, adm *kadm.Client) ([]string, error) {
+	return CompleteWith(f, func(ctx context.Context, adm *Admin) ([]string, error) {
 		td, err := adm.ListTopicsWithInternal(ctx)
 		if err != nil {
 			return nil, err
@@ -114,7 +113,7 @@ func CompleteTopics(f *Factory) cobra.CompletionFunc {
 
 // CompleteGroups completes consumer group names.
 func CompleteGroups(f *Factory) cobra.CompletionFunc {
-	return CompleteWith(f, func(ctx context.Context, adm *kadm.Client) ([]string, error) {
+	return CompleteWith(f, func(ctx context.Context, adm *Admin) ([]string, error) {
 		gs, err := adm.ListGroups(ctx)
 		if err != nil {
 			return nil, err
