@@ -2,7 +2,8 @@
 # Builds kube-apiserver, kubectl, kubelet and etcd for `make kube-test` and `make kube-pod-test`
 # from the Go module proxy (deploy/kube/go.mod pins the versions) into $KAFKIT_CACHE/kube/bin
 # (default .cache/kube/bin; KUBE_BIN overrides). Skipped when the binaries there were built from the
-# same go.mod, go.sum, etcd main, build flags and Go version: the key is in the directory's KEY.
+# same go.mod, go.sum, etcd main, build flags and Go version (each binary's key is in .NAME.key
+# beside it). Arguments: the binaries to build (default etcd kube-apiserver kubectl).
 # Point KAFKIT_CACHE at a directory that outlives the checkout (CI clones afresh) to keep them.
 #
 # Cold (empty Go build cache): about 12 minutes on 2 shared cores, kube-apiserver most of it;
@@ -30,20 +31,35 @@ ver="$ver -X k8s.io/client-go/pkg/version.gitMinor=$minor -X k8s.io/client-go/pk
 ver="$ver -X go.etcd.io/etcd/api/v3/version.GitSHA=$etcd"
 flags=(-buildvcs=false -trimpath -ldflags "-s -w $ver")
 
+# The binaries asked for (default: what kube-test needs), by name.
+[ $# -gt 0 ] || set -- etcd kube-apiserver kubectl
 key=$( { echo "kubernetes $k8s etcd $etcd"; "$GO" env GOVERSION GOOS GOARCH; echo "${flags[*]}"; cat "$MOD/go.mod" "$MOD/go.sum" "$MOD/etcd/main.go"; } | sha256sum | cut -d' ' -f1)
-if [ -x "$BIN/kube-apiserver" ] && [ -x "$BIN/kubectl" ] && [ -x "$BIN/kubelet" ] && [ -x "$BIN/etcd" ] && [ "$(cat "$BIN/KEY" 2>/dev/null)" = "$key" ]; then
-  echo "kube-build: kube-apiserver/kubectl/kubelet $k8s and etcd $etcd are in ${BIN#"$ROOT"/} (cached)" >&2
+pkgs=() names=()
+for b in "$@"; do
+  case $b in
+    etcd) pkg=./etcd ;;
+    kube-apiserver|kubectl|kubelet) pkg=k8s.io/kubernetes/cmd/$b ;;
+    *) echo "kube-build: unknown binary $b (etcd, kube-apiserver, kubectl, kubelet)" >&2; exit 2 ;;
+  esac
+  # Each binary keeps the key it was built with: a warm cache builds nothing, a new binary only itself.
+  if [ -x "$BIN/$b" ] && [ "$(cat "$BIN/.$b.key" 2>/dev/null)" = "$key" ]; then continue; fi
+  pkgs+=("$pkg") names+=("$b")
+done
+if [ ${#names[@]} -eq 0 ]; then
+  echo "kube-build: $* (kubernetes $k8s, etcd $etcd) are in ${BIN#"$ROOT"/} (cached)" >&2
   exit 0
 fi
 
-echo "kube-build: building kube-apiserver, kubectl and kubelet $k8s, etcd $etcd into ${BIN#"$ROOT"/} (cold: several minutes)" >&2
+echo "kube-build: building ${names[*]} (kubernetes $k8s, etcd $etcd) into ${BIN#"$ROOT"/} (cold: several minutes)" >&2
 tmp=$BIN.tmp
-rm -rf "$tmp" && mkdir -p "$tmp"
+rm -rf "$tmp" && mkdir -p "$tmp" "$BIN"
 start=$(date +%s)
-# One go build for all four so that the packages they share are compiled once; nice, because the
-# machines this runs on are small and shared.
-(cd "$MOD" && CGO_ENABLED=0 nice -n 10 "$GO" build "${flags[@]}" -o "$tmp/" \
-  k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kubectl k8s.io/kubernetes/cmd/kubelet ./etcd)
-echo "$key" > "$tmp/KEY"
-rm -rf "$BIN" && mv "$tmp" "$BIN"
-echo "kube-build: built in $(( $(date +%s) - start ))s: $(cd "$BIN" && du -sh kube-apiserver kubectl kubelet etcd | tr '\t\n' ': ')" >&2
+# One go build for all of them so that the packages they share are compiled once; nice, because
+# the machines this runs on are small and shared.
+(cd "$MOD" && CGO_ENABLED=0 nice -n 10 "$GO" build "${flags[@]}" -o "$tmp/" "${pkgs[@]}")
+for b in "${names[@]}"; do
+  mv -f "$tmp/$b" "$BIN/$b"
+  echo "$key" > "$BIN/.$b.key"
+done
+rm -rf "$tmp"
+echo "kube-build: built in $(( $(date +%s) - start ))s: $(cd "$BIN" && du -sh "${names[@]}" | tr '\t\n' ': ')" >&2
