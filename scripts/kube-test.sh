@@ -6,7 +6,7 @@
 # no controller-manager, scheduler or kubelet: objects are stored, validated and admitted exactly as
 # in a cluster, but no pod runs. The namespace `kafka` enforces the `restricted` Pod Security
 # Standard. The test applies each manifest (kubectl apply --validate=strict, server-side dry run
-# first, then for real), switches between the variants in the order a user would (plain Pod ->
+# first, then for real, client-side and --server-side), switches between the variants in the order a user would (plain Pod ->
 # SASL Pod -> Deployment and back), and checks that the server refuses broken variants: a root
 # user, a privileged container, an unknown field, a bad enum value. etcd and the API server are
 # stopped and the directory removed whatever happens.
@@ -48,6 +48,9 @@ apply_ok "the SASL Pod after the plain one was removed" apply --validate=strict 
 apply_ok "remove the plain Pod" delete -f "$P"
 apply_ok "every manifest at once (kubectl apply -f deploy/)" apply --validate=strict -f "$D/"
 apply_ok "delete every manifest (kubectl delete -f deploy/)" delete -f "$D/"
+apply_ok "every manifest at once, server-side apply" apply --server-side --validate=strict -f "$D/"
+apply_ok "server-side apply again (no conflicts)" apply --server-side --validate=strict -f "$D/"
+apply_ok "delete every manifest again" delete -f "$D/"
 
 # Why the SASL Pod has its own name: a Pod's spec is immutable, so the SASL variant applied over
 # the plain Pod of the same name is refused. (If this were accepted, the server would not be
