@@ -6,10 +6,11 @@
 # no controller-manager, scheduler or kubelet: objects are stored, validated and admitted exactly as
 # in a cluster, but no pod runs. The namespace `kafka` enforces the `restricted` Pod Security
 # Standard. The test applies each manifest (kubectl apply --validate=strict, server-side dry run
-# first, then for real, client-side and --server-side), switches between the variants in the order a user would (plain Pod ->
-# SASL Pod -> Deployment and back), and checks that the server refuses broken variants: a root
-# user, a privileged container, an unknown field, a bad enum value. etcd and the API server are
-# stopped and the directory removed whatever happens.
+# first, then for real, client-side and --server-side), switches between the variants in the order
+# a user would (plain Pod -> SASL Pod -> Deployment and back), and checks that the server refuses
+# broken variants: a root user, a privileged container, kept capabilities, an unknown field, a bad
+# enum value, a bad quantity. etcd and the API server are stopped and the directory removed
+# whatever happens (scripts/kube-lib.sh).
 #
 # Ports (below 32768, override with the variables): etcd KUBE_ETCD_PORT (12379) and
 # KUBE_ETCD_PEER_PORT (12380), the API server KUBE_APISERVER_PORT (16443).
