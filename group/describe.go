@@ -269,4 +269,3 @@ func reportProblems(w io.Writer, view []DescribedGroup, notFound []string) error
 	}
 	return notFoundError(notFound, failed)
 }
-
