@@ -189,13 +189,15 @@ func dryRunOffsets(set kadm.TopicsSet, g *groupInfo) []DeleteOffsetResult {
 		}
 	}
 	var out []DeleteOffsetResult
-	set.Each(func(t string, p int32) {
-		r := DeleteOffsetResult{Topic: t, Partition: p, DryRun: true}
-		if assigned[t] {
-			r.DryRun, r.Error = false, subscribedReason(g)
+	for _, tps := range set.Sorted() {
+		for _, p := range tps.Partitions {
+			r := DeleteOffsetResult{Topic: tps.Topic, Partition: p, DryRun: true}
+			if assigned[tps.Topic] {
+				r.DryRun, r.Error = false, subscribedReason(g)
+			}
+			out = append(out, r)
 		}
-		out = append(out, r)
-	})
+	}
 	return out
 }
 

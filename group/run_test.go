@@ -481,7 +481,10 @@ func TestRequestsDoNotGrowWithGroups(t *testing.T) {
 	}
 	few, many := count(3), count(60)
 	t.Logf("requests: %d for 5 groups, %d for 62 groups", few, many)
-	if many > few+6 || many > 40 {
+	// Which broker coordinates each group is random in kfake, so 5 groups may use 1-3
+	// coordinators (one DescribeGroups and one OffsetFetch each) and 62 use all 3: allow that
+	// spread, not growth.
+	if many > few+8 || many > 40 {
 		t.Errorf("requests grow with groups: %d for 5 groups, %d for 62", few, many)
 	}
 }

@@ -575,12 +575,7 @@ func printPlan(opts *seekOptions, res SeekResult) error {
 // with a note; a partition whose offsets are unknown, or that has no commit to shift from, gets
 // an error and is not moved.
 func seekPlan(parts []tp, spec *offsetspec.Spec, file map[tp]int64, commits kadm.OffsetResponses, start, end, atTime kadm.ListedOffsets) []SeekRow {
-	sort.Slice(parts, func(i, j int) bool {
-		if parts[i].Topic != parts[j].Topic {
-			return parts[i].Topic < parts[j].Topic
-		}
-		return parts[i].Partition < parts[j].Partition
-	})
+	sortTPs(parts)
 	rows := make([]SeekRow, 0, len(parts))
 	for _, k := range parts {
 		r := SeekRow{Topic: k.Topic, Partition: k.Partition}
@@ -594,42 +589,11 @@ func seekPlan(parts []tp, spec *offsetspec.Spec, file map[tp]int64, commits kadm
 			rows = append(rows, r)
 			continue
 		}
-		var target int64
-		switch {
-		case spec == nil:
-			target = file[k]
-		case spec.Kind == offsetspec.Start:
-			target = lo
-		case spec.Kind == offsetspec.End:
-			target = hi
-		case spec.Kind == offsetspec.Exact:
-			target = spec.Offset
-		case spec.Kind == offsetspec.FromStart || spec.Kind == offsetspec.FromEnd:
-			if r.Current == nil {
-				r.Error = "no committed offset to move from: use start, end, an offset or a time"
-				rows = append(rows, r)
-				continue
-			}
-			if spec.Kind == offsetspec.FromStart {
-				target = *r.Current + spec.Offset
-			} else {
-				target = *r.Current - spec.Offset
-			}
-		case spec.Kind == offsetspec.Time:
-			o, ok := atTime.Lookup(k.Topic, k.Partition)
-			switch {
-			case !ok || o.Err != nil:
-				r.Error = "offset for time not available"
-				if ok {
-					r.Error += ": " + errText(o.Err)
-				}
-				rows = append(rows, r)
-				continue
-			case o.Offset < 0:
-				target = hi // no record at or after that time: the end
-			default:
-				target = o.Offset
-			}
+		target, err := seekTarget(k, spec, file, r.Current, lo, hi, atTime)
+		if err != "" {
+			r.Error = err
+			rows = append(rows, r)
+			continue
 		}
 		switch {
 		case target < lo:
@@ -646,4 +610,38 @@ func seekPlan(parts []tp, spec *offsetspec.Spec, file map[tp]int64, commits kadm
 		rows = append(rows, r)
 	}
 	return rows
+}
+
+// seekTarget is k's target before clamping to [lo, hi], or why there is none.
+func seekTarget(k tp, spec *offsetspec.Spec, file map[tp]int64, current *int64, lo, hi int64, atTime kadm.ListedOffsets) (int64, string) {
+	switch {
+	case spec == nil:
+		return file[k], ""
+	case spec.Kind == offsetspec.Start:
+		return lo, ""
+	case spec.Kind == offsetspec.End:
+		return hi, ""
+	case spec.Kind == offsetspec.Exact:
+		return spec.Offset, ""
+	case spec.Kind == offsetspec.FromStart || spec.Kind == offsetspec.FromEnd:
+		if current == nil {
+			return 0, "no committed offset to move from: use start, end, an offset or a time"
+		}
+		if spec.Kind == offsetspec.FromStart {
+			return *current + spec.Offset, ""
+		}
+		return *current - spec.Offset, ""
+	case spec.Kind == offsetspec.Time:
+		o, ok := atTime.Lookup(k.Topic, k.Partition)
+		switch {
+		case !ok:
+			return 0, "offset for time not available"
+		case o.Err != nil:
+			return 0, "offset for time not available: " + errText(o.Err)
+		case o.Offset < 0:
+			return hi, "" // no record at or after that time: the end
+		}
+		return o.Offset, ""
+	}
+	return 0, "unknown target"
 }
