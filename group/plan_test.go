@@ -2,8 +2,8 @@ package group
 
 import (
 	"encoding/json"
-	"reflect"
 	"fmt"
+	"reflect"
 	"testing"
 )
 
