@@ -2,7 +2,6 @@ package group
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -490,10 +489,4 @@ func checkThresholds(rows []LagRow, maxLag int64, maxTime time.Duration) []strin
 		}
 	}
 	return out
-}
-
-// interrupted reports whether ctx ended because the user pressed Ctrl-C (or sent SIGTERM).
-func interrupted(ctx context.Context) bool {
-	var intr cmdutil.Interrupted
-	return errors.As(context.Cause(ctx), &intr)
 }

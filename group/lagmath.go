@@ -223,17 +223,6 @@ func isUnknownTopic(err error) bool {
 	return errors.Is(err, kerr.UnknownTopicOrPartition) || errors.Is(err, kerr.UnknownTopicID)
 }
 
-// errText is a Kafka error for a person: the kerr description without Go type names.
-func errText(err error) string {
-	var ke *kerr.Error
-	if errors.As(err, &ke) {
-		return ke.Message + ": " + ke.Description
-	}
-	return err.Error()
-}
-
-func ptr[T any](v T) *T { return &v }
-
 // lagSummary sums the rows of one group and topic.
 type lagSummary struct {
 	Partitions      int
@@ -328,12 +317,4 @@ func formatAge(ms *int64) string {
 	default:
 		return fmt.Sprintf("%dd%02dh", int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour))
 	}
-}
-
-// num renders an optional number, "-" when absent.
-func num(v *int64) string {
-	if v == nil {
-		return "-"
-	}
-	return fmt.Sprint(*v)
 }

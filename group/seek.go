@@ -39,12 +39,6 @@ type seekOptions struct {
 // formatCSV is seek's -o csv: the kafka-consumer-groups --export format.
 const formatCSV output.Format = "csv"
 
-// topicSel is one --topic T[:P,..]; nil Partitions means all of them.
-type topicSel struct {
-	Topic      string
-	Partitions []int32
-}
-
 // SeekRow is one partition of a seek plan.
 type SeekRow struct {
 	Topic     string `json:"topic"`
@@ -193,28 +187,6 @@ func seekValidate(opts *seekOptions, to, toFile string, topics []string, dryRun 
 		opts.Topics = append(opts.Topics, sel)
 	}
 	return nil
-}
-
-// parseTopicSel reads "topic" or "topic:0,1,2".
-func parseTopicSel(s string) (topicSel, error) {
-	t, ps, has := strings.Cut(s, ":")
-	t = strings.TrimSpace(t)
-	if t == "" {
-		return topicSel{}, fmt.Errorf("empty topic in %q: use topic or topic:0,1", s)
-	}
-	sel := topicSel{Topic: t}
-	if !has {
-		return sel, nil
-	}
-	for _, p := range strings.Split(ps, ",") {
-		n, err := strconv.ParseInt(strings.TrimSpace(p), 10, 32)
-		if err != nil || n < 0 {
-			return topicSel{}, fmt.Errorf("bad partition %q in %q: use topic:0,1,2", p, s)
-		}
-		sel.Partitions = append(sel.Partitions, int32(n))
-	}
-	sel.Partitions = sortedPartitions(sel.Partitions)
-	return sel, nil
 }
 
 func seekRun(ctx context.Context, opts *seekOptions) error {
