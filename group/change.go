@@ -12,7 +12,7 @@ import (
 
 // dryRunHelp is what --dry-run means in every group verb that changes something; it goes in
 // their --help.
-const dryRunHelp = `--dry-run checks the plan against the group's current state (its members, committed offsets
+const dryRunHelp = `A dry run checks the plan against the group's current state (its members, committed offsets
 and the topics' partitions) and sends nothing. The broker does not validate it: Kafka has no
 validate-only mode for offset commits, offset deletes or group deletes, so a change it refuses
 for a reason the state does not show (an ACL, a member that joins meanwhile) fails only when run.`

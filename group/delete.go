@@ -37,6 +37,7 @@ const deleteLong = `Delete groups with their committed offsets. A group with act
 broker does the same): stop its consumers first. Each group is reported; the exit code is 1 if
 any group could not be deleted.
 
+--dry-run reports what would be deleted.
 ` + dryRunHelp
 
 func newCmdDelete(f *cmdutil.Factory, runF func(context.Context, *deleteOptions) error) *cobra.Command {

@@ -74,15 +74,15 @@ Which partitions: --topic T (all its partitions), --topic T:0,2 (some), repeatab
 --all-topics (every topic the group has committed offsets for).
 
 Targets outside [log start, log end] are clamped, with a warning. The whole plan is checked
-before anything is sent: a partition that does not exist (a --to-file line names its line), or
-whose offsets cannot be read, fails the plan and nothing is committed. The group must have no
+before anything is sent: a partition that does not exist (the error names its --to-file line),
+or whose offsets cannot be read, fails the plan and nothing is committed. The group must have no
 active members: stop its consumers first (the plan is still shown).
 
 -o csv prints the plan as CSV for --to-file or kafka-consumer-groups --from-file (--export is the
 deprecated spelling of -o csv).
 
-Without --execute (or with --dry-run) the plan is ` + `checked against the group's current state
-and nothing is sent; Kafka has no validate-only offset commit, so the broker does not check it.`
+Without --execute (or with --dry-run) seek is a dry run.
+` + dryRunHelp
 
 func newCmdSeek(f *cmdutil.Factory, runF func(context.Context, *seekOptions) error) *cobra.Command {
 	opts := &seekOptions{IO: f.IO, Admin: f.Admin, Context: f.Context}
