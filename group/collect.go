@@ -177,49 +177,59 @@ func selectGroups(listed kadm.ListedGroups, complete bool, o collectOptions, sna
 
 // described holds the answers of DescribeGroups (classic) and ConsumerGroupDescribe (KIP-848).
 type described struct {
-	classic     kadm.DescribedGroups
-	consumer    kadm.DescribedConsumerGroups
-	classicErr  error
-	consumerErr error
+	classic  kadm.DescribedGroups
+	consumer kadm.DescribedConsumerGroups
+	// missing explains each group absent from its describe answer (the shard error of the
+	// request that carried it).
+	missing map[string]error
 }
 
-// describeAll sends both describes concurrently, retrying while a coordinator is not ready.
+// describeAll sends both describes concurrently; groups whose coordinator is not ready are
+// described again (only those), within the timeout.
 func describeAll(ctx context.Context, adm *cmdutil.Admin, sel selection) described {
 	classic := append(append([]string{}, sel.classic...), sel.unlisted...)
 	consumer := append(append([]string{}, sel.consumer...), sel.unlisted...)
-	var d described
+	d := described{classic: kadm.DescribedGroups{}, consumer: kadm.DescribedConsumerGroups{}, missing: map[string]error{}}
 	retryCoordinator(ctx, func() bool {
+		var c kadm.DescribedGroups
+		var k kadm.DescribedConsumerGroups
+		var cerr, kerr error
 		var wg sync.WaitGroup
 		if len(classic) > 0 {
 			wg.Add(1)
-			go func() { defer wg.Done(); d.classic, d.classicErr = adm.DescribeGroups(ctx, classic...) }()
+			go func() { defer wg.Done(); c, cerr = adm.DescribeGroups(ctx, classic...) }()
 		}
 		if len(consumer) > 0 {
 			wg.Add(1)
-			go func() { defer wg.Done(); d.consumer, d.consumerErr = adm.DescribeConsumerGroups(ctx, consumer...) }()
+			go func() { defer wg.Done(); k, kerr = adm.DescribeConsumerGroups(ctx, consumer...) }()
 		}
 		wg.Wait()
-		return d.transient()
+		classic = mergeDescribed(d.classic, c, classic, d.missing, "DescribeGroups", cerr, func(g kadm.DescribedGroup) error { return g.Err })
+		consumer = mergeDescribed(d.consumer, k, consumer, d.missing, "ConsumerGroupDescribe", kerr, func(g kadm.DescribedConsumerGroup) error { return g.Err })
+		return len(classic)+len(consumer) > 0
 	})
 	return d
 }
 
-// transient reports whether any answer (or a whole request) failed on a coordinator error.
-func (d *described) transient() bool {
-	if isCoordinatorErr(d.classicErr) || isCoordinatorErr(d.consumerErr) {
-		return true
-	}
-	for _, g := range d.classic {
-		if isCoordinatorErr(g.Err) {
-			return true
+// mergeDescribed copies the answers of one attempt into all and returns the groups to ask
+// again: those whose answer, or whose request, failed on a coordinator error.
+func mergeDescribed[G any](all, got map[string]G, asked []string, missing map[string]error, which string, reqErr error, errOf func(G) error) []string {
+	var again []string
+	for _, n := range asked {
+		g, ok := got[n]
+		var err error
+		if ok {
+			all[n], err = g, errOf(g)
+			delete(missing, n)
+		} else {
+			err = missingDescribe(which, reqErr, n)
+			missing[n] = err
+		}
+		if isCoordinatorErr(err) {
+			again = append(again, n)
 		}
 	}
-	for _, g := range d.consumer {
-		if isCoordinatorErr(g.Err) {
-			return true
-		}
-	}
-	return false
+	return again
 }
 
 // resolveUnlisted finds the type of each unlisted group from the describes, or calls it not found.
@@ -243,7 +253,7 @@ func (d *described) apply(n string, g *groupInfo) {
 		dg, ok := d.classic[n]
 		switch {
 		case !ok:
-			g.Err = missingDescribe("DescribeGroups", d.classicErr, n)
+			g.Err = d.missing[n]
 		case dg.Err != nil || dg.State == "Dead":
 			g.Err = describedErr(dg.Err, dg.ErrMessage)
 		default:
@@ -253,7 +263,7 @@ func (d *described) apply(n string, g *groupInfo) {
 		dg, ok := d.consumer[n]
 		switch {
 		case !ok:
-			g.Err = missingDescribe("ConsumerGroupDescribe", d.consumerErr, n)
+			g.Err = d.missing[n]
 		case dg.Err != nil || dg.State == "Dead":
 			g.Err = describedErr(dg.Err, "")
 		default:
