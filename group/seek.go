@@ -246,7 +246,7 @@ func fetchSeekState(ctx context.Context, adm *cmdutil.Admin, opts *seekOptions) 
 	if len(snap.Groups) == 1 {
 		g := snap.Groups[0]
 		if g.Err != nil {
-			return nil, fmt.Errorf("cannot describe group %q: %v", opts.Group, g.Err)
+			return nil, fmt.Errorf("cannot describe group %q: %s", opts.Group, text.Safe(g.Err.Error()))
 		}
 		st.State, st.Members = g.State, len(g.Members)
 	}
@@ -453,7 +453,7 @@ func seekReport(opts *seekOptions, res SeekResult, st *seekState) error {
 	failed := planErrors(res.Plan)
 	for _, r := range res.Plan {
 		if r.Error != "" {
-			fmt.Fprintf(opts.IO.ErrOut, "error: %s/%d: %s\n", r.Topic, r.Partition, r.Error)
+			fmt.Fprintf(opts.IO.ErrOut, "error: %s/%d: %s\n", text.Safe(r.Topic), r.Partition, text.Safe(r.Error))
 		}
 	}
 	refusal := fmt.Sprintf("group %q has %s (state %s): stop its consumers first", opts.Group, text.Count(res.Members, "active member"), res.State)
