@@ -280,7 +280,7 @@ func TestGroupLifecycle(t *testing.T) {
 
 			// Seek is refused while the member is there.
 			r = Kafkit(t, "", "group", "seek", group, "--to", "start", "--all-topics", "--execute")
-			if r.Code != 1 || !strings.Contains(r.Stderr, fmt.Sprintf("group %q has 1 active member(s) (state Stable)", group)) {
+			if r.Code != 1 || !strings.Contains(r.Stderr, fmt.Sprintf("group %q has 1 active member (state Stable)", group)) {
 				t.Errorf("seek while active: %s", r)
 			}
 
@@ -325,7 +325,7 @@ func TestGroupLifecycle(t *testing.T) {
 				t.Errorf("dry run changed the offsets: lag %d", d.TotalLag)
 			}
 			r = MustKafkit(t, "", "group", "seek", group, "--to", "8", "--topic", topic, "--execute")
-			if !strings.Contains(r.Stderr, fmt.Sprintf("committed %d offset(s)", parts)) {
+			if !strings.Contains(r.Stderr, fmt.Sprintf("committed %d offsets", parts)) {
 				t.Errorf("execute: %s", r)
 			}
 			if rows, _, _ := groupLag(t, group); rows[0].TotalLag != 6*parts {
@@ -349,7 +349,7 @@ func TestGroupLifecycle(t *testing.T) {
 			// Deletes are refused while a member is there, with the reason.
 			groupWaitState(t, group, "Stable", 1)
 			r = Kafkit(t, "", "group", "delete", group)
-			if r.Code != 1 || !strings.Contains(r.Stderr, "refused: the group is Stable with 1 active member(s)") {
+			if r.Code != 1 || !strings.Contains(r.Stderr, "refused: the group is Stable with 1 active member;") {
 				t.Errorf("delete while active: %s", r)
 			}
 			r = Kafkit(t, "", "group", "delete-offsets", group, "--topic", topic+":0")
@@ -362,7 +362,10 @@ func TestGroupLifecycle(t *testing.T) {
 			if !strings.Contains(r.Stdout, "0           deleted") {
 				t.Errorf("delete-offsets: %s", r)
 			}
-			if d := groupDescribe(t, group); len(d.Partitions) != parts-1 || d.Partitions[0].Partition != 1 {
+			// Every partition stays shown; partition 0 has no commit now, and its lag counts
+			// from the log start (14 records).
+			if d := groupDescribe(t, group); len(d.Partitions) != parts || d.Partitions[0].CurrentOffset != nil ||
+				d.Partitions[0].Lag == nil || *d.Partitions[0].Lag != 14 || d.Partitions[1].CurrentOffset == nil {
 				t.Errorf("after delete-offsets: %+v", d.Partitions)
 			}
 			MustKafkit(t, "", "group", "delete", group)
@@ -428,17 +431,25 @@ func TestGroupDescribeMatchesJava(t *testing.T) {
 	if len(javaLag) != 2 {
 		t.Fatalf("java output:\n%s", j)
 	}
-	for _, p := range d.Partitions {
+	// Java shows only the committed partitions; kafkit also shows partition 2, which has 5
+	// records and no commit (issue 17 #4: lag from the log start).
+	if len(d.Partitions) != 3 || d.Partitions[2].CurrentOffset != nil || d.Partitions[2].Lag == nil || *d.Partitions[2].Lag != 5 || d.Partitions[2].Note == "" {
+		t.Errorf("uncommitted partition 2: %+v", d.Partitions)
+	}
+	for _, p := range d.Partitions[:2] {
 		if fmt.Sprint(*p.Lag) != javaLag[p.Partition] {
 			t.Errorf("partition %d: kafkit lag %d, java %s", p.Partition, *p.Lag, javaLag[p.Partition])
 		}
 	}
 
-	// The CSV round trip with the Java tool: kafkit --export → Java --from-file --execute, then
-	// Java --export → kafkit --to-file --execute.
-	r := MustKafkit(t, "", "group", "seek", group, "--to", "3", "--all-topics", "--export")
+	// The CSV round trip with the Java tool: kafkit -o csv → Java --from-file --execute, then
+	// Java --export → kafkit --to-file --execute. --export is still -o csv.
+	r := MustKafkit(t, "", "group", "seek", group, "--to", "3", "--all-topics", "-o", "csv")
 	if r.Stdout != fmt.Sprintf("%s,0,3\n%s,1,3\n", topic, topic) {
-		t.Fatalf("kafkit export: %q", r.Stdout)
+		t.Fatalf("kafkit -o csv: %q", r.Stdout)
+	}
+	if old := MustKafkit(t, "", "group", "seek", group, "--to", "3", "--all-topics", "--export"); old.Stdout != r.Stdout {
+		t.Fatalf("kafkit --export: %q, -o csv: %q", old.Stdout, r.Stdout)
 	}
 	csv := WriteFile(t, "kafkit.csv", r.Stdout)
 	j = JavaTool(t, "", "org.apache.kafka.tools.consumer.group.ConsumerGroupCommand", "--bootstrap-server", Brokers(),
@@ -446,7 +457,7 @@ func TestGroupDescribeMatchesJava(t *testing.T) {
 	if j.Code != 0 || strings.Contains(j.Stdout+j.Stderr, "Error") {
 		t.Fatalf("java --from-file: %s", j)
 	}
-	for _, p := range groupDescribe(t, group).Partitions {
+	for _, p := range groupDescribe(t, group).Partitions[:2] {
 		if *p.CurrentOffset != 3 {
 			t.Errorf("after java applied kafkit's CSV: partition %d at %d, want 3", p.Partition, *p.CurrentOffset)
 		}
@@ -458,7 +469,7 @@ func TestGroupDescribeMatchesJava(t *testing.T) {
 	}
 	javaCSV := WriteFile(t, "java.csv", j.Stdout)
 	MustKafkit(t, "", "group", "seek", group, "--to-file", javaCSV, "--execute")
-	for _, p := range groupDescribe(t, group).Partitions {
+	for _, p := range groupDescribe(t, group).Partitions[:2] {
 		if *p.CurrentOffset != 4 {
 			t.Errorf("after kafkit applied java's CSV %q: partition %d at %d, want 4", j.Stdout, p.Partition, *p.CurrentOffset)
 		}

@@ -14,20 +14,21 @@ import (
 // one "topic,partition,offset" line per partition, no header; when several groups are reset at
 // once, "group,topic,partition,offset". kafkit reads both and writes the first.
 
-// parseResetCSV reads a reset plan for group. In four-column files, lines of other groups are
-// skipped. Errors name the line.
-func parseResetCSV(r io.Reader, group string) (map[tp]int64, error) {
+// parseResetCSV reads a reset plan for group, and the line of each partition. In four-column
+// files, lines of other groups are skipped. Errors name the line.
+func parseResetCSV(r io.Reader, group string) (map[tp]int64, map[tp]int, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	cr.TrimLeadingSpace = true
 	out := map[tp]int64{}
+	lines := map[tp]int{}
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
-			return nil, fmt.Errorf("CSV: %v", err)
+			return nil, nil, fmt.Errorf("CSV: %v", err)
 		}
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue
@@ -41,30 +42,31 @@ func parseResetCSV(r io.Reader, group string) (map[tp]int64, error) {
 			}
 			rec = rec[1:]
 		default:
-			return nil, fmt.Errorf("CSV line %d: %d fields: want topic,partition,offset (or group,topic,partition,offset)", ln, len(rec))
+			return nil, nil, fmt.Errorf("CSV line %d: %d fields: want topic,partition,offset (or group,topic,partition,offset)", ln, len(rec))
 		}
 		topic := strings.TrimSpace(rec[0])
 		if topic == "" {
-			return nil, fmt.Errorf("CSV line %d: empty topic", ln)
+			return nil, nil, fmt.Errorf("CSV line %d: empty topic", ln)
 		}
 		p, err := strconv.ParseInt(strings.TrimSpace(rec[1]), 10, 32)
 		if err != nil || p < 0 {
-			return nil, fmt.Errorf("CSV line %d: bad partition %q", ln, rec[1])
+			return nil, nil, fmt.Errorf("CSV line %d: bad partition %q", ln, rec[1])
 		}
 		o, err := strconv.ParseInt(strings.TrimSpace(rec[2]), 10, 64)
 		if err != nil || o < 0 {
-			return nil, fmt.Errorf("CSV line %d: bad offset %q", ln, rec[2])
+			return nil, nil, fmt.Errorf("CSV line %d: bad offset %q", ln, rec[2])
 		}
 		k := tp{topic, int32(p)}
 		if _, dup := out[k]; dup {
-			return nil, fmt.Errorf("CSV line %d: %s/%d appears twice", ln, topic, p)
+			return nil, nil, fmt.Errorf("CSV line %d: %s/%d appears twice", ln, topic, p)
 		}
 		out[k] = o
+		lines[k] = ln
 	}
 	if len(out) == 0 {
-		return nil, fmt.Errorf("CSV: no offsets for group %q", group)
+		return nil, nil, fmt.Errorf("CSV: no offsets for group %q", group)
 	}
-	return out, nil
+	return out, lines, nil
 }
 
 // writeResetCSV writes offsets as "topic,partition,offset" lines sorted by topic and partition.

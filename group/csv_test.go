@@ -18,7 +18,7 @@ func TestResetCSVRoundTrip(t *testing.T) {
 	if b.String() != want {
 		t.Fatalf("CSV\n%s\nwant\n%s", b.String(), want)
 	}
-	out, err := parseResetCSV(&b, "g")
+	out, _, err := parseResetCSV(&b, "g")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +45,7 @@ func TestParseResetCSV(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := parseResetCSV(strings.NewReader(tt.in), "g")
+			got, _, err := parseResetCSV(strings.NewReader(tt.in), "g")
 			if tt.err != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.err) {
 					t.Fatalf("error %v, want %q", err, tt.err)
@@ -68,7 +68,7 @@ func FuzzResetCSV(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		m, err := parseResetCSV(strings.NewReader(s), "g")
+		m, _, err := parseResetCSV(strings.NewReader(s), "g")
 		if err != nil {
 			return
 		}
@@ -76,7 +76,7 @@ func FuzzResetCSV(f *testing.F) {
 		if err := writeResetCSV(&b, m); err != nil {
 			t.Fatal(err)
 		}
-		m2, err := parseResetCSV(&b, "g")
+		m2, _, err := parseResetCSV(&b, "g")
 		if err != nil {
 			t.Fatalf("re-parse of %q: %v", b.String(), err)
 		}

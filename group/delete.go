@@ -4,42 +4,51 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 
 	"github.com/spf13/cobra"
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kerr"
-	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/kafkit/kafkit/internal/cmdutil"
 	"github.com/kafkit/kafkit/internal/output"
+	"github.com/kafkit/kafkit/internal/text"
 )
 
 type deleteOptions struct {
 	IO      *cmdutil.IOStreams
-	Client  func() (*kgo.Client, error)
+	Admin   func() (*cmdutil.Admin, error)
 	Context func(context.Context) (context.Context, context.CancelFunc, error)
 	Printer output.Printer
 
 	Groups []string
+	DryRun bool
 }
 
 // DeleteResult is one group of `group delete`.
 type DeleteResult struct {
 	Group   string `json:"group"`
 	Deleted bool   `json:"deleted"`
+	DryRun  bool   `json:"dry_run,omitempty"` // planned, not sent: would be deleted
 	Error   string `json:"error,omitempty"`
 }
 
+const deleteLong = `Delete groups with their committed offsets. A group with active members is refused (the
+broker does the same): stop its consumers first. Each group is reported; the exit code is 1 if
+any group could not be deleted.
+
+--dry-run reports what would be deleted.
+` + dryRunHelp
+
 func newCmdDelete(f *cmdutil.Factory, runF func(context.Context, *deleteOptions) error) *cobra.Command {
-	opts := &deleteOptions{IO: f.IO, Client: f.Client, Context: f.Context}
+	opts := &deleteOptions{IO: f.IO, Admin: f.Admin, Context: f.Context}
 	var of cmdutil.OutputFlags
 	cmd := &cobra.Command{
-		Use:   "delete GROUP...",
+		Use:   "delete GROUP... [--dry-run]",
 		Short: "Delete consumer groups and their committed offsets",
-		Long: `Delete groups with their committed offsets. A group with active members is refused (the
-broker does the same): stop its consumers first. Each group is reported; the exit code is 1 if
-any group could not be deleted.`,
-		Example: `  kafkit group delete old-reporting-job
+		Long:  deleteLong,
+		Example: `  kafkit group delete old-reporting-job --dry-run
+  kafkit group delete old-reporting-job
   kafkit group delete a b c -o json`,
 		ValidArgsFunction: cmdutil.CompleteGroups(f),
 		Args:              cmdutil.Args(cobra.MinimumNArgs(1)),
@@ -56,6 +65,7 @@ any group could not be deleted.`,
 			return deleteRun(cmd.Context(), opts)
 		},
 	}
+	cmd.Flags().BoolVar(&opts.DryRun, "dry-run", false, "show what would be deleted, send nothing (checked against the groups' current state)")
 	cmdutil.AddOutputFlags(cmd, &of, output.Table, output.JSON, output.YAML)
 	return cmd
 }
@@ -66,114 +76,125 @@ func deleteRun(ctx context.Context, opts *deleteOptions) error {
 		return err
 	}
 	defer cancel()
-	cl, err := opts.Client()
+	adm, err := opts.Admin()
 	if err != nil {
 		return err
 	}
 	// Describe first so that a refusal can say who is still there.
-	snap, err := collect(ctx, cl, collectOptions{Names: opts.Groups})
+	snap, err := collect(ctx, adm, collectOptions{Names: opts.Groups})
 	if err != nil {
 		return err
 	}
+	results, toDelete := planDelete(opts.Groups, snap.Groups)
+	if opts.DryRun {
+		results = append(results, dryRunResults(toDelete)...)
+	} else if len(toDelete) > 0 {
+		done, err := executeDelete(ctx, adm, toDelete)
+		if err != nil {
+			return err
+		}
+		results = append(results, done...)
+	}
+	sortResults(results)
+	err = reportItems(opts.IO, opts.Printer, results, deleteRow, []string{"GROUP", "RESULT"},
+		func(r DeleteResult) string { return fmt.Sprintf("group %q", r.Group) })
+	if opts.DryRun {
+		dryRunNote(opts.IO.ErrOut, text.Count(len(toDelete), "group")+" would be deleted")
+	}
+	return err
+}
+
+// planDelete decides, from the groups as described, which of names can be deleted: the others
+// get their refusal (not found, active members) as results.
+func planDelete(names []string, groups []*groupInfo) (refused []DeleteResult, toDelete []string) {
 	info := map[string]*groupInfo{}
-	for _, g := range snap.Groups {
+	for _, g := range groups {
 		info[g.Name] = g
 	}
-	var results []DeleteResult
-	var toDelete []string
-	for _, n := range dedupStrings(opts.Groups) {
+	for _, n := range dedupStrings(names) {
 		g, ok := info[n]
 		switch {
 		case !ok:
-			results = append(results, DeleteResult{Group: n, Error: "group not found"})
+			refused = append(refused, DeleteResult{Group: n, Error: "group not found"})
 		case len(g.Members) > 0:
-			results = append(results, DeleteResult{Group: n, Error: activeReason(g)})
+			refused = append(refused, DeleteResult{Group: n, Error: activeReason(g)})
 		default:
 			toDelete = append(toDelete, n)
 		}
 	}
-	if len(toDelete) > 0 {
-		resp, err := kadm.NewClient(cl).DeleteGroups(ctx, toDelete...)
-		var se *kadm.ShardErrors
-		if err != nil && !errors.As(err, &se) {
-			return err
-		}
-		for _, n := range toDelete {
-			r, ok := resp[n]
-			switch {
-			case !ok:
-				results = append(results, DeleteResult{Group: n, Error: "the coordinator did not answer"})
-			case errors.Is(r.Err, kerr.NonEmptyGroup):
-				results = append(results, DeleteResult{Group: n, Error: "refused: the group has active members; stop its consumers first"})
-			case errors.Is(r.Err, kerr.GroupIDNotFound):
-				results = append(results, DeleteResult{Group: n, Error: "group not found"})
-			case r.Err != nil:
-				results = append(results, DeleteResult{Group: n, Error: errText(r.Err)})
-			default:
-				results = append(results, DeleteResult{Group: n, Deleted: true})
-			}
-		}
-	}
-	sortResults(results)
-	return reportItems(opts.IO, opts.Printer, results, func(r DeleteResult) (string, []string) {
-		if r.Error != "" {
-			return r.Error, []string{r.Group, "error: " + r.Error}
-		}
-		return "", []string{r.Group, "deleted"}
-	}, []string{"GROUP", "RESULT"}, func(r DeleteResult) string { return fmt.Sprintf("group %q", r.Group) })
+	return refused, toDelete
 }
 
-// activeReason says why a group with members cannot be changed.
-func activeReason(g *groupInfo) string {
-	return fmt.Sprintf("refused: the group is %s with %d active member(s); stop its consumers first", g.State, len(g.Members))
-}
-
-func dedupStrings(ss []string) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, s := range ss {
-		if !seen[s] {
-			seen[s] = true
-			out = append(out, s)
-		}
+func dryRunResults(toDelete []string) []DeleteResult {
+	var out []DeleteResult
+	for _, n := range toDelete {
+		out = append(out, DeleteResult{Group: n, DryRun: true})
 	}
 	return out
 }
 
-func sortResults(rs []DeleteResult) {
-	for i := 1; i < len(rs); i++ {
-		for j := i; j > 0 && rs[j].Group < rs[j-1].Group; j-- {
-			rs[j], rs[j-1] = rs[j-1], rs[j]
+// executeDelete deletes the groups in one DeleteGroups per coordinator, retrying groups whose
+// coordinator is not ready, and returns one result per group.
+func executeDelete(ctx context.Context, adm *cmdutil.Admin, toDelete []string) ([]DeleteResult, error) {
+	got := kadm.DeleteGroupResponses{}
+	pending := toDelete
+	var fatal error
+	retryCoordinator(ctx, func() bool {
+		resp, err := adm.DeleteGroups(ctx, pending...)
+		var se *kadm.ShardErrors
+		if err != nil && !errors.As(err, &se) {
+			fatal = err
+			return isCoordinatorErr(err)
 		}
+		fatal = nil
+		var again []string
+		for _, n := range pending {
+			if r, ok := resp[n]; ok {
+				got[n] = r
+				if isCoordinatorErr(r.Err) {
+					again = append(again, n)
+				}
+			}
+		}
+		pending = again
+		return len(pending) > 0
+	})
+	if fatal != nil {
+		return nil, fatal
 	}
+	var out []DeleteResult
+	for _, n := range toDelete {
+		out = append(out, deleteResult(n, got))
+	}
+	return out, nil
 }
 
-// reportItems prints per-item results (table or JSON/YAML), names each failure on stderr and
-// returns exit 1 if any failed.
-func reportItems[T any](ios *cmdutil.IOStreams, p output.Printer, items []T, row func(T) (string, []string), headers []string, name func(T) string) error {
-	if items == nil {
-		items = []T{}
+func deleteResult(n string, resp kadm.DeleteGroupResponses) DeleteResult {
+	r, ok := resp[n]
+	switch {
+	case !ok:
+		return DeleteResult{Group: n, Error: "the coordinator did not answer"}
+	case errors.Is(r.Err, kerr.NonEmptyGroup):
+		return DeleteResult{Group: n, Error: "refused: the group has active members; stop its consumers first"}
+	case errors.Is(r.Err, kerr.GroupIDNotFound):
+		return DeleteResult{Group: n, Error: "group not found"}
+	case r.Err != nil:
+		return DeleteResult{Group: n, Error: errText(r.Err)}
 	}
-	failed := 0
-	err := p.Print(ios.Out, items, func(t *output.Text) error {
-		var rows [][]string
-		for _, it := range items {
-			_, r := row(it)
-			rows = append(rows, r)
-		}
-		return t.Table(headers, rows)
-	})
-	if err != nil {
-		return err
+	return DeleteResult{Group: n, Deleted: true}
+}
+
+// deleteRow is a result's error and table row.
+func deleteRow(r DeleteResult) (string, []string) {
+	switch {
+	case r.Error != "":
+		return r.Error, []string{r.Group, "error: " + r.Error}
+	case r.DryRun:
+		return "", []string{r.Group, "would be deleted (dry run)"}
 	}
-	for _, it := range items {
-		if e, _ := row(it); e != "" {
-			fmt.Fprintf(ios.ErrOut, "error: %s: %s\n", name(it), e)
-			failed++
-		}
-	}
-	if failed > 0 {
-		return cmdutil.SilentError
-	}
-	return nil
+	return "", []string{r.Group, "deleted"}
+}
+
+func sortResults(rs []DeleteResult) {
+	sort.SliceStable(rs, func(i, j int) bool { return rs[i].Group < rs[j].Group })
 }

@@ -9,21 +9,22 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
-	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/kafkit/kafkit/internal/cmdutil"
 	"github.com/kafkit/kafkit/internal/output"
+	"github.com/kafkit/kafkit/internal/text"
 )
 
 type describeOptions struct {
 	IO      *cmdutil.IOStreams
-	Client  func() (*kgo.Client, error)
+	Admin   func() (*cmdutil.Admin, error)
 	Context func(context.Context) (context.Context, context.CancelFunc, error)
 	Printer output.Printer
 
-	Groups  []string
-	All     bool
-	Members bool
+	Groups             []string
+	All                bool
+	Members            bool
+	ExcludeUncommitted bool
 }
 
 // DescribedGroup is one group of `group describe`.
@@ -38,29 +39,35 @@ type DescribedGroup struct {
 	Members         []memberInfo   `json:"members"`
 	TotalLag        int64          `json:"total_lag"`
 	UnknownLag      int            `json:"partitions_with_unknown_lag"`
+	Uncommitted     int            `json:"uncommitted_partitions"`
 	Partitions      []PartitionLag `json:"partitions"`
 	Error           string         `json:"error,omitempty"`
 }
 
+const describeLong = `Show, per group, a header (type, state, assignor, coordinator, members, total lag) and the
+kafka-consumer-groups --describe table: GROUP, TOPIC, PARTITION, CURRENT-OFFSET, LOG-END-OFFSET,
+LAG, CONSUMER-ID, HOST, CLIENT-ID, with "-" where there is no value. A NOTE column appears when
+a partition needs explaining: a commit on a deleted topic, a commit past the log end, records
+deleted before being consumed, a partition with no commit, or a partition whose offsets could
+not be read (no leader).
+
+Works for classic groups and KIP-848 "consumer" groups alike. LAG is the log end offset minus
+the committed offset (or the log start, if retention deleted records the group never read).
+Every partition of every topic the group consumes is shown, committed or not: a partition with
+no commit has lag = log end - log start (what a consumer reset to earliest reads) and a note;
+--exclude-uncommitted leaves its lag unknown ("-") and out of the total instead.
+
+--all describes every group with a constant number of requests (batched per coordinator and
+per partition leader). A group that does not exist is an error (exit 1) after the others are
+shown.`
+
 func newCmdDescribe(f *cmdutil.Factory, runF func(context.Context, *describeOptions) error) *cobra.Command {
-	opts := &describeOptions{IO: f.IO, Client: f.Client, Context: f.Context}
+	opts := &describeOptions{IO: f.IO, Admin: f.Admin, Context: f.Context}
 	var of cmdutil.OutputFlags
 	cmd := &cobra.Command{
 		Use:   "describe GROUP... | --all",
 		Short: "Show groups' members, committed offsets and lag per partition",
-		Long: `Show, per group, a header (type, state, assignor, coordinator, members, total lag) and the
-kafka-consumer-groups --describe table: GROUP, TOPIC, PARTITION, CURRENT-OFFSET, LOG-END-OFFSET,
-LAG, CONSUMER-ID, HOST, CLIENT-ID, with "-" where there is no value. A NOTE column appears when
-a partition needs explaining: a commit on a deleted topic, a commit past the log end, records
-deleted before being consumed, or a partition whose offsets could not be read (no leader).
-
-Works for classic groups and KIP-848 "consumer" groups alike. LAG is the log end offset minus
-the committed offset (or the log start, if retention deleted records the group never read);
-partitions without a commit have no lag ("-"): the consumer's auto.offset.reset decides.
-
---all describes every group with a constant number of requests (batched per coordinator and
-per partition leader). A group that does not exist is an error (exit 1) after the others are
-shown.`,
+		Long:  describeLong,
 		Example: `  kafkit group describe orders-service
   kafkit group describe orders-service billing --members
   kafkit group describe --all -o json | jq '.[] | {group, total_lag}'`,
@@ -85,6 +92,7 @@ shown.`,
 	cmd.Flags().BoolVar(&opts.All, "all-groups", false, "alias of --all, the kafka-consumer-groups spelling")
 	_ = cmd.Flags().MarkHidden("all-groups")
 	cmd.Flags().BoolVar(&opts.Members, "members", false, "also list the members with their assigned partitions")
+	cmd.Flags().BoolVar(&opts.ExcludeUncommitted, "exclude-uncommitted", false, "do not count partitions the group has no commit on (their lag is unknown, \"-\")")
 	cmdutil.AddOutputFlags(cmd, &of)
 	return cmd
 }
@@ -95,18 +103,16 @@ func describeRun(ctx context.Context, opts *describeOptions) error {
 		return err
 	}
 	defer cancel()
-	cl, err := opts.Client()
+	adm, err := opts.Admin()
 	if err != nil {
 		return err
 	}
-	snap, err := collect(ctx, cl, collectOptions{Names: opts.Groups, All: opts.All, Offsets: true})
+	snap, err := collect(ctx, adm, collectOptions{Names: opts.Groups, All: opts.All, Offsets: true})
 	if err != nil {
 		return err
 	}
-	for _, w := range snap.Warnings {
-		fmt.Fprintln(opts.IO.ErrOut, "warning:", w)
-	}
-	view := describeView(snap)
+	printWarnings(opts.IO.ErrOut, snap.Warnings)
+	view := describeView(snap, opts.ExcludeUncommitted)
 	err = opts.Printer.Print(opts.IO.Out, view, func(t *output.Text) error {
 		return writeDescribe(t, view, opts.Members)
 	})
@@ -117,7 +123,7 @@ func describeRun(ctx context.Context, opts *describeOptions) error {
 }
 
 // describeView turns a snapshot into the groups shown, sorted by name, partitions sorted.
-func describeView(snap *snapshot) []DescribedGroup {
+func describeView(snap *snapshot, excludeUncommitted bool) []DescribedGroup {
 	out := []DescribedGroup{}
 	for _, g := range snap.Groups {
 		d := DescribedGroup{Group: g.Name, Type: g.Type, State: g.State, Assignor: g.Assignor, ProtocolType: g.ProtocolType,
@@ -133,9 +139,9 @@ func describeView(snap *snapshot) []DescribedGroup {
 			errs = append(errs, "committed offsets: "+errText(g.CommitErr))
 		}
 		d.Error = strings.Join(errs, "; ")
-		d.Partitions = partitionLags(snap.lagInput(g, nil))
+		d.Partitions = partitionLags(snap.lagInput(g, nil, excludeUncommitted))
 		s := summarize(d.Partitions)
-		d.TotalLag, d.UnknownLag = s.TotalLag, s.Unknown
+		d.TotalLag, d.UnknownLag, d.Uncommitted = s.TotalLag, s.Unknown, s.Uncommitted
 		out = append(out, d)
 	}
 	return out
@@ -150,20 +156,17 @@ func groupHeader(d DescribedGroup) string {
 	if d.CoordinatorAddr != "" {
 		parts = append(parts, fmt.Sprintf("coordinator %d (%s)", d.Coordinator, d.CoordinatorAddr))
 	}
-	switch len(d.Members) {
-	case 0:
+	if len(d.Members) == 0 {
 		parts = append(parts, "no active members")
-	case 1:
-		parts = append(parts, "1 member")
-	default:
-		parts = append(parts, fmt.Sprintf("%d members", len(d.Members)))
+	} else {
+		parts = append(parts, text.Count(len(d.Members), "member"))
 	}
 	lag := fmt.Sprintf("total lag %d", d.TotalLag)
 	if d.UnknownLag > 0 {
-		lag += fmt.Sprintf(" (%d partitions unknown)", d.UnknownLag)
+		lag += fmt.Sprintf(" (%s unknown)", text.Count(d.UnknownLag, "partition"))
 	}
 	parts = append(parts, lag)
-	return fmt.Sprintf("Group %s: %s", d.Group, strings.Join(parts, ", "))
+	return text.Safe(fmt.Sprintf("Group %s: %s", d.Group, strings.Join(parts, ", ")))
 }
 
 func writeDescribe(t *output.Text, view []DescribedGroup, members bool) error {
@@ -175,7 +178,7 @@ func writeDescribe(t *output.Text, view []DescribedGroup, members bool) error {
 			t.Linef("%s", groupHeader(d))
 		}
 		if d.Error != "" {
-			t.Linef("error: %s", d.Error)
+			t.Linef("error: %s", text.Safe(d.Error))
 		}
 		note := t.Wide
 		for _, r := range d.Partitions {
@@ -203,7 +206,7 @@ func writeDescribe(t *output.Text, view []DescribedGroup, members bool) error {
 			rows = append(rows, row)
 		}
 		if len(rows) > 0 {
-			if err := t.Table(headers, rows); err != nil {
+			if err := safeTable(t, headers, rows); err != nil {
 				return err
 			}
 		} else if d.Type != "classic" && d.Type != "consumer" {
@@ -223,7 +226,7 @@ func writeDescribe(t *output.Text, view []DescribedGroup, members bool) error {
 
 func writeMembers(t *output.Text, d DescribedGroup) error {
 	if len(d.Members) == 0 {
-		return t.Linef("Group %s has no active members.", d.Group)
+		return t.Linef("Group %s has no active members.", text.Safe(d.Group))
 	}
 	var rows [][]string
 	for _, m := range d.Members {
@@ -245,17 +248,7 @@ func writeMembers(t *output.Text, d DescribedGroup) error {
 		}
 		rows = append(rows, []string{d.Group, m.MemberID, output.Dash(m.InstanceID), m.Host, m.ClientID, strconv.Itoa(n), output.Dash(strings.Join(as, " "))})
 	}
-	return t.Table([]string{"GROUP", "CONSUMER-ID", "INSTANCE-ID", "HOST", "CLIENT-ID", "#PARTITIONS", "ASSIGNMENT"}, rows)
-}
-
-func joinNonEmpty(sep string, ss ...string) string {
-	var out []string
-	for _, s := range ss {
-		if s != "" {
-			out = append(out, s)
-		}
-	}
-	return strings.Join(out, sep)
+	return safeTable(t, []string{"GROUP", "CONSUMER-ID", "INSTANCE-ID", "HOST", "CLIENT-ID", "#PARTITIONS", "ASSIGNMENT"}, rows)
 }
 
 // reportProblems names on w every group that failed or was not found and every partition whose
@@ -264,31 +257,15 @@ func reportProblems(w io.Writer, view []DescribedGroup, notFound []string) error
 	failed := 0
 	for _, d := range view {
 		if d.Error != "" {
-			fmt.Fprintf(w, "error: group %q: %s\n", d.Group, d.Error)
+			fmt.Fprintf(w, "error: group %q: %s\n", d.Group, text.Safe(d.Error))
 			failed++
 		}
 		for _, r := range d.Partitions {
 			if r.Error != "" {
-				fmt.Fprintf(w, "error: group %q, %s/%d: %s (hint: is the partition's leader down? retry, or check `kafkit topic describe %s`)\n", d.Group, r.Topic, r.Partition, r.Error, r.Topic)
+				fmt.Fprintf(w, "error: group %q, %s/%d: %s (hint: is the partition's leader down? retry, or check `kafkit topic describe %s`)\n", d.Group, text.Safe(r.Topic), r.Partition, text.Safe(r.Error), text.Safe(r.Topic))
 				failed++
 			}
 		}
 	}
 	return notFoundError(notFound, failed)
-}
-
-func notFoundError(notFound []string, failed int) error {
-	switch {
-	case len(notFound) == 1:
-		return &cmdutil.ExitError{Code: cmdutil.ExitFailure, Err: fmt.Errorf("group %q not found", notFound[0])}
-	case len(notFound) > 1:
-		q := make([]string, len(notFound))
-		for i, n := range notFound {
-			q[i] = strconv.Quote(n)
-		}
-		return &cmdutil.ExitError{Code: cmdutil.ExitFailure, Err: fmt.Errorf("groups %s not found", strings.Join(q, ", "))}
-	case failed > 0:
-		return cmdutil.SilentError
-	}
-	return nil
 }

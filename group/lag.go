@@ -2,36 +2,36 @@ package group
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"sort"
+	"io"
 	"strconv"
 	"time"
 
 	"github.com/spf13/cobra"
-	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/kafkit/kafkit/internal/cmdutil"
 	"github.com/kafkit/kafkit/internal/offsetspec"
 	"github.com/kafkit/kafkit/internal/output"
+	"github.com/kafkit/kafkit/internal/text"
 )
 
 type lagOptions struct {
 	IO            *cmdutil.IOStreams
-	Client        func() (*kgo.Client, error)
+	Admin         func() (*cmdutil.Admin, error)
 	Context       func(context.Context) (context.Context, context.CancelFunc, error)
 	StreamContext func(context.Context) (context.Context, context.CancelFunc, error)
 	Printer       output.Printer
 	Now           func() time.Time
 
-	Groups        []string
-	All           bool
-	Topics        map[string]bool
-	NoTimeLag     bool
-	Partitions    bool
-	FailAbove     int64         // < 0: no check
-	FailTimeAbove time.Duration // 0: no check
-	Watch         time.Duration // 0: one snapshot
+	Groups             []string
+	All                bool
+	Topics             map[string]bool
+	NoTimeLag          bool
+	Partitions         bool
+	ExcludeUncommitted bool
+	FailAbove          int64         // < 0: no check
+	FailTimeAbove      time.Duration // 0: no check
+	Watch              time.Duration // 0: one snapshot
 }
 
 // LagRow is one group and topic of `group lag`. A group with nothing to show (no commits, no
@@ -45,6 +45,7 @@ type LagRow struct {
 	Partitions      int            `json:"partitions"`
 	Lagging         int            `json:"lagging"`
 	UnknownLag      int            `json:"partitions_with_unknown_lag"`
+	Uncommitted     int            `json:"uncommitted_partitions"`
 	TotalLag        int64          `json:"total_lag"`
 	MaxLag          int64          `json:"max_lag"`
 	MaxLagPartition *int32         `json:"max_lag_partition"`
@@ -62,17 +63,15 @@ type LagRow struct {
 	timeUnknown int
 }
 
-func newCmdLag(f *cmdutil.Factory, runF func(context.Context, *lagOptions) error) *cobra.Command {
-	opts := &lagOptions{IO: f.IO, Client: f.Client, Context: f.Context, StreamContext: f.StreamContext, Now: time.Now}
-	var of cmdutil.OutputFlags
-	var topics []string
-	var failAbove int64
-	var failTime, watch string
-	cmd := &cobra.Command{
-		Use:   "lag [GROUP...] [--all]",
-		Short: "Show how far behind groups are, in records and in time; check it against thresholds",
-		Long: `Show one row per group and topic: PARTITIONS, LAGGING (partitions with lag > 0), TOTAL-LAG,
+const lagLong = `Show one row per group and topic: PARTITIONS, LAGGING (partitions with lag > 0), TOTAL-LAG,
 MAX-LAG (with its partition), TIME-LAG and STATE.
+
+Every partition of every topic the group consumes (has a commit on, or is assigned) is counted,
+not only the committed ones: a partition with no commit (it had no records when the group last
+ran, or was added later) has lag = log end - log start, what a consumer that resets to the
+earliest offset reads; it shows CURRENT-OFFSET "-" and a note with --partitions, and counts
+for --fail-above and --fail-time-above. --exclude-uncommitted leaves such partitions out of the
+lag (unknown, "-"), as kafka-consumer-groups does.
 
 TIME-LAG is how far behind the group is in time: now minus the timestamp of the first record
 the group has not consumed, the worst of the topic's partitions ("-" when caught up). It costs
@@ -85,7 +84,23 @@ Checks for scripts and probes: --fail-above N exits 3 when a group's total lag i
 --fail-time-above 5m when its time lag is above 5 minutes; the offenders are named on stderr.
 
 --watch [INTERVAL] (default 5s) redraws every interval (appends snapshots when stdout is not
-a terminal) and adds the consume and produce rates and the time to catch up; Ctrl-C stops it.`,
+a terminal) and adds the consume and produce rates and the time to catch up; Ctrl-C stops it.`
+
+// lagFlags are the flag values that need checking before they become options.
+type lagFlags struct {
+	topics          []string
+	failAbove       int64
+	failTime, watch string
+}
+
+func newCmdLag(f *cmdutil.Factory, runF func(context.Context, *lagOptions) error) *cobra.Command {
+	opts := &lagOptions{IO: f.IO, Admin: f.Admin, Context: f.Context, StreamContext: f.StreamContext, Now: time.Now}
+	var of cmdutil.OutputFlags
+	var lf lagFlags
+	cmd := &cobra.Command{
+		Use:   "lag [GROUP...] [--all]",
+		Short: "Show how far behind groups are, in records and in time; check it against thresholds",
+		Long:  lagLong,
 		Example: `  kafkit group lag
   kafkit group lag orders-service --topic orders
   kafkit group lag --all --fail-above 10000 --fail-time-above 5m || echo "consumers are behind"
@@ -93,46 +108,8 @@ a terminal) and adds the consume and produce rates and the time to catch up; Ctr
   kafkit group lag --all -o json --partitions | jq '.[] | select(.total_lag > 0)'`,
 		ValidArgsFunction: cmdutil.CompleteGroups(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			args, watch = watchIntervalArg(cmd.Flags().Changed("watch"), watch, args)
-			opts.Groups = args
-			if opts.All && len(args) > 0 {
-				return cmdutil.UsageErrorf("pass group names or --all, not both")
-			}
-			if len(args) == 0 {
-				opts.All = true
-			}
-			if len(topics) > 0 {
-				opts.Topics = map[string]bool{}
-				for _, t := range topics {
-					opts.Topics[t] = true
-				}
-			}
-			opts.FailAbove = -1
-			if cmd.Flags().Changed("fail-above") {
-				if failAbove < 0 {
-					return cmdutil.UsageErrorf("--fail-above must not be negative")
-				}
-				opts.FailAbove = failAbove
-			}
-			if failTime != "" {
-				d, err := offsetspec.ParseDuration(failTime)
-				if err != nil {
-					return cmdutil.UsageErrorf("--fail-time-above: %v (use e.g. 30s, 5m, 1h, 2d)", err)
-				}
-				opts.FailTimeAbove = d
-				if opts.NoTimeLag {
-					return cmdutil.UsageErrorf("--fail-time-above needs the time lag: drop --no-time-lag")
-				}
-			}
-			if cmd.Flags().Changed("watch") {
-				d, err := offsetspec.ParseDuration(watch)
-				if err != nil || d < 100*time.Millisecond {
-					return cmdutil.UsageErrorf("--watch: bad interval %q (use e.g. 2s, 10s, 1m)", watch)
-				}
-				opts.Watch = d
-				if opts.FailAbove >= 0 || opts.FailTimeAbove > 0 {
-					return cmdutil.UsageErrorf("--watch cannot be combined with --fail-above or --fail-time-above")
-				}
+			if err := lf.apply(opts, args, cmd.Flags().Changed); err != nil {
+				return err
 			}
 			p, err := of.Printer()
 			if err != nil {
@@ -149,16 +126,62 @@ a terminal) and adds the consume and produce rates and the time to catch up; Ctr
 	fl.BoolVar(&opts.All, "all", false, "every group (the default when no group is named)")
 	fl.BoolVar(&opts.All, "all-groups", false, "alias of --all")
 	_ = fl.MarkHidden("all-groups")
-	fl.StringSliceVarP(&topics, "topic", "t", nil, "only these topics (repeatable or comma separated)")
+	fl.StringSliceVarP(&lf.topics, "topic", "t", nil, "only these topics (repeatable or comma separated)")
 	fl.BoolVar(&opts.NoTimeLag, "no-time-lag", false, "skip the fetches that measure TIME-LAG")
 	fl.BoolVar(&opts.Partitions, "partitions", false, "also show every partition (in JSON/YAML: partition_lags)")
-	fl.Int64Var(&failAbove, "fail-above", 0, "exit 3 if a group's total lag is above `N` records")
-	fl.StringVar(&failTime, "fail-time-above", "", "exit 3 if a group's time lag is above `DURATION` (30s, 5m, 1h, 2d)")
-	fl.StringVarP(&watch, "watch", "w", "", "redraw every `INTERVAL` (default 5s) with consume/produce rates; Ctrl-C stops")
+	fl.BoolVar(&opts.ExcludeUncommitted, "exclude-uncommitted", false, "do not count partitions the group has no commit on (their lag is unknown, \"-\")")
+	fl.Int64Var(&lf.failAbove, "fail-above", 0, "exit 3 if a group's total lag is above `N` records")
+	fl.StringVar(&lf.failTime, "fail-time-above", "", "exit 3 if a group's time lag is above `DURATION` (30s, 5m, 1h, 2d)")
+	fl.StringVarP(&lf.watch, "watch", "w", "", "redraw every `INTERVAL` (default 5s) with consume/produce rates; Ctrl-C stops")
 	fl.Lookup("watch").NoOptDefVal = "5s"
 	_ = cmd.RegisterFlagCompletionFunc("topic", cmdutil.CompleteTopics(f))
 	cmdutil.AddOutputFlags(cmd, &of)
 	return cmd
+}
+
+// apply checks the flags and fills opts; changed says whether a flag was given.
+func (lf *lagFlags) apply(opts *lagOptions, args []string, changed func(string) bool) error {
+	args, lf.watch = watchIntervalArg(changed("watch"), lf.watch, args)
+	opts.Groups = args
+	if opts.All && len(args) > 0 {
+		return cmdutil.UsageErrorf("pass group names or --all, not both")
+	}
+	opts.All = len(args) == 0
+	if len(lf.topics) > 0 {
+		opts.Topics = map[string]bool{}
+		for _, t := range lf.topics {
+			opts.Topics[t] = true
+		}
+	}
+	opts.FailAbove = -1
+	if changed("fail-above") {
+		if lf.failAbove < 0 {
+			return cmdutil.UsageErrorf("--fail-above must not be negative")
+		}
+		opts.FailAbove = lf.failAbove
+	}
+	if lf.failTime != "" {
+		d, err := offsetspec.ParseDuration(lf.failTime)
+		if err != nil {
+			return cmdutil.UsageErrorf("--fail-time-above: %v (use e.g. 30s, 5m, 1h, 2d)", err)
+		}
+		opts.FailTimeAbove = d
+		if opts.NoTimeLag {
+			return cmdutil.UsageErrorf("--fail-time-above needs the time lag: drop --no-time-lag")
+		}
+	}
+	if !changed("watch") {
+		return nil
+	}
+	d, err := offsetspec.ParseDuration(lf.watch)
+	if err != nil || d < 100*time.Millisecond {
+		return cmdutil.UsageErrorf("--watch: bad interval %q (use e.g. 2s, 10s, 1m)", lf.watch)
+	}
+	opts.Watch = d
+	if opts.FailAbove >= 0 || opts.FailTimeAbove > 0 {
+		return cmdutil.UsageErrorf("--watch cannot be combined with --fail-above or --fail-time-above")
+	}
+	return nil
 }
 
 // watchIntervalArg lets `--watch 10s` mean `--watch=10s`: a flag with an optional value takes
@@ -194,7 +217,7 @@ func lagRun(ctx context.Context, opts *lagOptions) error {
 	failed := 0
 	for _, r := range rows {
 		if r.Error != "" {
-			fmt.Fprintf(opts.IO.ErrOut, "error: group %q%s: %s\n", r.Group, topicSuffix(r.Topic), r.Error)
+			fmt.Fprintf(opts.IO.ErrOut, "error: group %q%s: %s\n", r.Group, topicSuffix(r.Topic), text.Safe(r.Error))
 			failed++
 		}
 	}
@@ -208,7 +231,7 @@ func lagRun(ctx context.Context, opts *lagOptions) error {
 		return err
 	}
 	if len(offenders) > 0 {
-		return cmdutil.CheckFailed(fmt.Sprintf("%d group(s) over the lag threshold", len(offenders)))
+		return cmdutil.CheckFailed(text.Count(len(offenders), "group") + " over the lag threshold")
 	}
 	return nil
 }
@@ -227,61 +250,76 @@ func lagSnapshot(ctx context.Context, opts *lagOptions) ([]LagRow, []string, err
 		return nil, nil, err
 	}
 	defer cancel()
-	cl, err := opts.Client()
+	adm, err := opts.Admin()
 	if err != nil {
 		return nil, nil, err
 	}
-	snap, err := collect(ctx, cl, collectOptions{Names: opts.Groups, All: opts.All, Offsets: true, Topics: opts.Topics})
+	snap, err := collect(ctx, adm, collectOptions{Names: opts.Groups, All: opts.All, Offsets: true, Topics: opts.Topics})
 	if err != nil {
 		return nil, nil, err
 	}
-	for _, w := range snap.Warnings {
-		fmt.Fprintln(opts.IO.ErrOut, "warning:", w)
-	}
+	printWarnings(opts.IO.ErrOut, snap.Warnings)
 	per := map[string][]PartitionLag{}
-	var want []tpo
 	for _, g := range snap.Groups {
-		rows := partitionLags(snap.lagInput(g, opts.Topics))
-		per[g.Name] = rows
+		per[g.Name] = partitionLags(snap.lagInput(g, opts.Topics, opts.ExcludeUncommitted))
+	}
+	measured := false
+	if !opts.NoTimeLag {
+		if measured, err = measureTimeLag(ctx, adm, per, opts); err != nil {
+			return nil, nil, err
+		}
+	}
+	rows := lagView(snap, per, opts.Partitions, opts.Topics != nil)
+	warnTimeUnknown(opts.IO.ErrOut, rows, measured)
+	return rows, snap.NotFound, nil
+}
+
+// timePositions is the position of every lagging partition, where its time lag is read.
+func timePositions(per map[string][]PartitionLag) []tpo {
+	var want []tpo
+	for _, rows := range per {
 		for _, r := range rows {
-			if r.Lag != nil && *r.Lag > 0 && r.CurrentOffset != nil {
-				from := *r.CurrentOffset
-				if r.LogStartOffset != nil && from < *r.LogStartOffset {
-					from = *r.LogStartOffset
-				}
+			if from, ok := position(r); ok {
 				want = append(want, tpo{r.Topic, r.Partition, from})
 			}
 		}
 	}
-	measured := !opts.NoTimeLag && len(want) > 0
-	if measured {
-		ts, err := fetchTimestamps(ctx, cl, want)
-		if err != nil && ctx.Err() == nil {
-			fmt.Fprintf(opts.IO.ErrOut, "warning: time lag not measured: %v\n", err)
-		}
-		if ctx.Err() != nil {
-			return nil, nil, ctx.Err()
-		}
-		now := opts.Now()
-		for _, rows := range per {
-			applyTimeLag(rows, ts, now)
-		}
+	return want
+}
+
+// measureTimeLag fills the time lag of the lagging rows; measured is false when none lags.
+func measureTimeLag(ctx context.Context, adm *cmdutil.Admin, per map[string][]PartitionLag, opts *lagOptions) (bool, error) {
+	want := timePositions(per)
+	if len(want) == 0 {
+		return false, nil
 	}
-	rows := lagView(snap, per, opts.Partitions, opts.Topics != nil)
-	if measured {
-		unknown := 0
-		for i := range rows {
-			unknown += rows[i].timeUnknown
-		}
-		if unknown > 0 {
-			fmt.Fprintf(opts.IO.ErrOut, "warning: time lag unknown for %d lagging partition(s) (shown as ?): their first unconsumed record could not be read\n", unknown)
-		}
-	} else {
-		for i := range rows {
+	ts, err := fetchTimestamps(ctx, adm, want)
+	if ctx.Err() != nil {
+		return false, ctx.Err()
+	}
+	if err != nil {
+		fmt.Fprintf(opts.IO.ErrOut, "warning: time lag not measured: %v\n", err)
+	}
+	now := opts.Now()
+	for _, rows := range per {
+		applyTimeLag(rows, ts, now)
+	}
+	return true, nil
+}
+
+// warnTimeUnknown says how many lagging partitions have no time lag; without a measurement the
+// rows' counts are cleared (TIME-LAG shows "-", not "?").
+func warnTimeUnknown(w io.Writer, rows []LagRow, measured bool) {
+	unknown := 0
+	for i := range rows {
+		if !measured {
 			rows[i].timeUnknown = 0
 		}
+		unknown += rows[i].timeUnknown
 	}
-	return rows, snap.NotFound, nil
+	if unknown > 0 {
+		fmt.Fprintf(w, "warning: time lag unknown for %s (shown as ?): their first unconsumed record could not be read\n", text.Count(unknown, "lagging partition"))
+	}
 }
 
 // lagView groups each group's partition rows by topic, sorted by group then topic.
@@ -290,65 +328,65 @@ func lagView(snap *snapshot, per map[string][]PartitionLag, withPartitions, topi
 	out := []LagRow{}
 	for _, g := range snap.Groups {
 		base := LagRow{Group: g.Name, Type: g.Type, State: g.State, Members: len(g.Members)}
-		if g.Err != nil {
-			r := base
-			r.Error = "describe: " + g.Err.Error()
-			out = append(out, r)
-			continue
-		}
-		if g.CommitErr != nil {
-			r := base
-			r.Error = "committed offsets: " + errText(g.CommitErr)
-			out = append(out, r)
-			continue
-		}
-		rows := per[g.Name]
-		if len(rows) == 0 {
+		switch {
+		case g.Err != nil:
+			base.Error = "describe: " + g.Err.Error()
+			out = append(out, base)
+		case g.CommitErr != nil:
+			base.Error = "committed offsets: " + errText(g.CommitErr)
+			out = append(out, base)
+		case len(per[g.Name]) == 0:
 			if !topicFilter {
 				out = append(out, base)
 			}
-			continue
-		}
-		byTopic := map[string][]PartitionLag{}
-		var topics []string
-		for _, r := range rows {
-			if _, ok := byTopic[r.Topic]; !ok {
-				topics = append(topics, r.Topic)
-			}
-			byTopic[r.Topic] = append(byTopic[r.Topic], r)
-		}
-		sort.Strings(topics)
-		for _, t := range topics {
-			ps := byTopic[t]
-			s := summarize(ps)
-			r := base
-			r.Topic, r.Partitions, r.Lagging, r.UnknownLag, r.TotalLag, r.MaxLag = t, s.Partitions, s.Lagging, s.Unknown, s.TotalLag, s.MaxLag
-			if s.MaxLagPartition >= 0 {
-				r.MaxLagPartition = ptr(s.MaxLagPartition)
-			}
-			r.TimeLagMs = s.MaxTimeLagMs
-			var errs []string
-			for _, p := range ps {
-				if p.Error != "" {
-					errs = append(errs, fmt.Sprintf("partition %d: %s", p.Partition, p.Error))
-				}
-				if p.Lag != nil && *p.Lag > 0 && p.TimeLagMs == nil {
-					r.timeUnknown++
-				}
-				if p.CurrentOffset != nil && p.LogEndOffset != nil {
-					r.committedSum += *p.CurrentOffset
-					r.endSum += *p.LogEndOffset
-					r.sums = true
-				}
-			}
-			r.Error = joinNonEmpty("; ", errs...)
-			if withPartitions {
-				r.PartitionLags = ps
-			}
-			out = append(out, r)
+		default:
+			out = append(out, topicRows(base, per[g.Name], withPartitions)...)
 		}
 	}
 	return out
+}
+
+// topicRows sums one group's partition rows (sorted by topic) into one row per topic.
+func topicRows(base LagRow, rows []PartitionLag, withPartitions bool) []LagRow {
+	var out []LagRow
+	for i := 0; i < len(rows); {
+		j := i
+		for j < len(rows) && rows[j].Topic == rows[i].Topic {
+			j++
+		}
+		out = append(out, topicRow(base, rows[i:j], withPartitions))
+		i = j
+	}
+	return out
+}
+
+func topicRow(base LagRow, ps []PartitionLag, withPartitions bool) LagRow {
+	s := summarize(ps)
+	r := base
+	r.Topic, r.Partitions, r.Lagging, r.UnknownLag, r.Uncommitted, r.TotalLag, r.MaxLag = ps[0].Topic, s.Partitions, s.Lagging, s.Unknown, s.Uncommitted, s.TotalLag, s.MaxLag
+	if s.MaxLagPartition >= 0 {
+		r.MaxLagPartition = ptr(s.MaxLagPartition)
+	}
+	r.TimeLagMs = s.MaxTimeLagMs
+	var errs []string
+	for _, p := range ps {
+		if p.Error != "" {
+			errs = append(errs, fmt.Sprintf("partition %d: %s", p.Partition, p.Error))
+		}
+		if p.Lag != nil && *p.Lag > 0 && p.TimeLagMs == nil {
+			r.timeUnknown++
+		}
+		if p.CurrentOffset != nil && p.LogEndOffset != nil {
+			r.committedSum += *p.CurrentOffset
+			r.endSum += *p.LogEndOffset
+			r.sums = true
+		}
+	}
+	r.Error = joinNonEmpty("; ", errs...)
+	if withPartitions {
+		r.PartitionLags = ps
+	}
+	return r
 }
 
 func maxLagText(r LagRow) string {
@@ -386,7 +424,7 @@ func writeLag(t *output.Text, rows []LagRow, partitions, watch bool) error {
 		}
 		table = append(table, row)
 	}
-	if err := t.Table(headers, table); err != nil {
+	if err := safeTable(t, headers, table); err != nil {
 		return err
 	}
 	if !partitions {
@@ -400,7 +438,7 @@ func writeLag(t *output.Text, rows []LagRow, partitions, watch bool) error {
 		}
 	}
 	t.Linef("")
-	return t.Table([]string{"GROUP", "TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG", "TIME-LAG", "NOTE"}, prow)
+	return safeTable(t, []string{"GROUP", "TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG", "TIME-LAG", "NOTE"}, prow)
 }
 
 // timeLagText is the worst time lag; "?" when some lagging partition's could not be measured
@@ -451,10 +489,4 @@ func checkThresholds(rows []LagRow, maxLag int64, maxTime time.Duration) []strin
 		}
 	}
 	return out
-}
-
-// interrupted reports whether ctx ended because the user pressed Ctrl-C (or sent SIGTERM).
-func interrupted(ctx context.Context) bool {
-	var intr cmdutil.Interrupted
-	return errors.As(context.Cause(ctx), &intr)
 }

@@ -53,15 +53,20 @@ type lagInput struct {
 	TopicErrs  map[string]error
 	// Topics, when not nil, keeps only these topics (--topic).
 	Topics map[string]bool
+	// ExcludeUncommitted leaves the lag of partitions without a commit unknown (null, not
+	// counted) instead of log end - log start (--exclude-uncommitted).
+	ExcludeUncommitted bool
 }
 
 // partitionLags turns one group's commits and the partitions' start and end offsets into rows,
-// sorted by topic and partition. The partitions shown are those with a commit or assigned to a
-// member. Rules (tested in lagmath_test.go):
+// sorted by topic and partition. Every partition of every topic the group consumes (has a
+// commit on, or is assigned) is shown, so records on a partition the group never committed
+// are accounted for (issue 17 #4). Rules (tested in lagmath_test.go):
 //   - lag = end - max(commit, log start): records deleted by retention before being consumed
 //     cannot be consumed any more, so they are not lag (a note says how many were lost);
 //   - a commit beyond the log end (the topic was recreated or truncated) is lag 0 with a note;
-//   - no commit: the lag is unknown (the consumer's reset policy decides), shown as "-";
+//   - no commit: lag = end - log start, what a consumer reset to earliest reads, with a note
+//     (ExcludeUncommitted: unknown, shown as "-", not counted);
 //   - a missing end offset (deleted topic, no leader) leaves lag unknown with the reason.
 func partitionLags(in lagInput) []PartitionLag {
 	set := map[tp]bool{}
@@ -73,20 +78,41 @@ func partitionLags(in lagInput) []PartitionLag {
 	for k := range in.Assigned {
 		set[k] = true
 	}
-	rows := make([]PartitionLag, 0, len(set))
-	for k := range set {
-		if in.Topics != nil && !in.Topics[k.Topic] {
-			continue
+	for _, t := range topicsOf(set) {
+		for _, l := range []kadm.ListedOffsets{in.Start, in.End} {
+			for p := range l[t] {
+				if p >= 0 {
+					set[tp{t, p}] = true
+				}
+			}
 		}
+	}
+	keys := make([]tp, 0, len(set))
+	for k := range set {
+		if in.Topics == nil || in.Topics[k.Topic] {
+			keys = append(keys, k)
+		}
+	}
+	sortTPs(keys)
+	rows := make([]PartitionLag, 0, len(keys))
+	for _, k := range keys {
 		rows = append(rows, partitionLag(in, k))
 	}
-	sort.Slice(rows, func(i, j int) bool {
-		if rows[i].Topic != rows[j].Topic {
-			return rows[i].Topic < rows[j].Topic
-		}
-		return rows[i].Partition < rows[j].Partition
-	})
 	return rows
+}
+
+// topicsOf is the topics of a set of partitions, sorted.
+func topicsOf(set map[tp]bool) []string {
+	seen := map[string]bool{}
+	var out []string
+	for k := range set {
+		if !seen[k.Topic] {
+			seen[k.Topic] = true
+			out = append(out, k.Topic)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 func partitionLag(in lagInput, k tp) PartitionLag {
@@ -95,9 +121,11 @@ func partitionLag(in lagInput, k tp) PartitionLag {
 		r.ConsumerID, r.ClientID, r.Host = a.MemberID, a.ClientID, a.Host
 	}
 	var problems []string
+	commitErr := false
 	if c, ok := in.Commits.Lookup(k.Topic, k.Partition); ok {
 		if c.Err != nil {
 			problems = append(problems, "committed offset: "+errText(c.Err))
+			commitErr = true
 		} else if c.At >= 0 {
 			r.CurrentOffset = ptr(c.At)
 		}
@@ -108,36 +136,69 @@ func partitionLag(in lagInput, k tp) PartitionLag {
 		} else {
 			problems = append(problems, "topic: "+errText(err))
 		}
+		r.Error = strings.Join(problems, "; ")
+		return r
+	}
+	start, serr := listed(in.Start, in.OffsetErrs, k)
+	end, eerr := listed(in.End, in.OffsetErrs, k)
+	if serr == nil {
+		r.LogStartOffset = ptr(start)
+	}
+	if eerr != nil {
+		problems = append(problems, "log end offset: "+errText(eerr))
 	} else {
-		start, serr := listed(in.Start, in.OffsetErrs, k)
-		end, eerr := listed(in.End, in.OffsetErrs, k)
-		if serr == nil {
-			r.LogStartOffset = ptr(start)
-		}
-		if eerr != nil {
-			problems = append(problems, "log end offset: "+errText(eerr))
+		r.LogEndOffset = ptr(end)
+	}
+	switch {
+	case eerr != nil:
+	case r.CurrentOffset != nil:
+		r.Lag, r.Note = committedLag(*r.CurrentOffset, start, end, serr == nil)
+	case commitErr:
+	case in.ExcludeUncommitted:
+		r.Note = "no commit: not counted (--exclude-uncommitted)"
+	case serr != nil:
+		problems = append(problems, "log start offset: "+errText(serr))
+	default:
+		r.Lag = ptr(max(end-start, 0))
+		if *r.Lag > 0 {
+			r.Note = fmt.Sprintf("no commit: %d records from the log start (what a consumer reset to earliest reads)", *r.Lag)
 		} else {
-			r.LogEndOffset = ptr(end)
-		}
-		if eerr == nil && r.CurrentOffset != nil {
-			commit := *r.CurrentOffset
-			from := commit
-			switch {
-			case commit > end:
-				r.Note = fmt.Sprintf("commit is %d past the log end (topic recreated or truncated?)", commit-end)
-			case serr == nil && commit < start:
-				from = start
-				r.Note = fmt.Sprintf("%d records deleted before being consumed", start-commit)
-			}
-			lag := end - from
-			if lag < 0 {
-				lag = 0
-			}
-			r.Lag = ptr(lag)
+			r.Note = "no commit (no records)"
 		}
 	}
 	r.Error = strings.Join(problems, "; ")
 	return r
+}
+
+// committedLag is the lag from a commit and a note when it needs explaining.
+func committedLag(commit, start, end int64, haveStart bool) (*int64, string) {
+	from, note := commit, ""
+	switch {
+	case commit > end:
+		note = fmt.Sprintf("commit is %d past the log end (topic recreated or truncated?)", commit-end)
+	case haveStart && commit < start:
+		from = start
+		note = fmt.Sprintf("%d records deleted before being consumed", start-commit)
+	}
+	return ptr(max(end-from, 0)), note
+}
+
+// position is where the group resumes on r's partition: its commit, or the log start when
+// retention deleted past it or it has no commit (the lag rule above). ok is false when the
+// partition has no counted lag.
+func position(r PartitionLag) (int64, bool) {
+	if r.Lag == nil || *r.Lag == 0 {
+		return 0, false
+	}
+	switch {
+	case r.CurrentOffset == nil && r.LogStartOffset == nil:
+		return 0, false
+	case r.CurrentOffset == nil:
+		return *r.LogStartOffset, true
+	case r.LogStartOffset != nil && *r.CurrentOffset < *r.LogStartOffset:
+		return *r.LogStartOffset, true
+	}
+	return *r.CurrentOffset, true
 }
 
 // listed finds a partition's offset in a listing; a partition missing from it gets the shard
@@ -162,22 +223,12 @@ func isUnknownTopic(err error) bool {
 	return errors.Is(err, kerr.UnknownTopicOrPartition) || errors.Is(err, kerr.UnknownTopicID)
 }
 
-// errText is a Kafka error for a person: the kerr description without Go type names.
-func errText(err error) string {
-	var ke *kerr.Error
-	if errors.As(err, &ke) {
-		return ke.Message + ": " + ke.Description
-	}
-	return err.Error()
-}
-
-func ptr[T any](v T) *T { return &v }
-
 // lagSummary sums the rows of one group and topic.
 type lagSummary struct {
 	Partitions      int
 	Lagging         int
 	Unknown         int
+	Uncommitted     int // partitions with no commit (their lag counts from the log start)
 	TotalLag        int64
 	MaxLag          int64
 	MaxLagPartition int32
@@ -188,6 +239,9 @@ func summarize(rows []PartitionLag) lagSummary {
 	s := lagSummary{MaxLagPartition: -1}
 	for _, r := range rows {
 		s.Partitions++
+		if r.CurrentOffset == nil && r.LogEndOffset != nil {
+			s.Uncommitted++
+		}
 		if r.Lag == nil {
 			s.Unknown++
 		} else {
@@ -212,12 +266,9 @@ func summarize(rows []PartitionLag) lagSummary {
 func applyTimeLag(rows []PartitionLag, ts map[tpo]int64, now time.Time) {
 	for i := range rows {
 		r := &rows[i]
-		if r.Lag == nil || *r.Lag == 0 || r.CurrentOffset == nil {
+		from, ok := position(*r)
+		if !ok {
 			continue
-		}
-		from := *r.CurrentOffset
-		if r.LogStartOffset != nil && from < *r.LogStartOffset {
-			from = *r.LogStartOffset
 		}
 		t, ok := ts[tpo{r.Topic, r.Partition, from}]
 		switch {
@@ -266,12 +317,4 @@ func formatAge(ms *int64) string {
 	default:
 		return fmt.Sprintf("%dd%02dh", int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour))
 	}
-}
-
-// num renders an optional number, "-" when absent.
-func num(v *int64) string {
-	if v == nil {
-		return "-"
-	}
-	return fmt.Sprint(*v)
 }

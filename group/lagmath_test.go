@@ -31,6 +31,20 @@ func listedOf(m map[string]map[int32]int64) kadm.ListedOffsets {
 	return l
 }
 
+// sub keeps the listed offsets of some partitions only.
+func sub(l kadm.ListedOffsets, keys ...tp) kadm.ListedOffsets {
+	out := kadm.ListedOffsets{}
+	for _, k := range keys {
+		if o, ok := l[k.Topic][k.Partition]; ok {
+			if out[k.Topic] == nil {
+				out[k.Topic] = map[int32]kadm.ListedOffset{}
+			}
+			out[k.Topic][k.Partition] = o
+		}
+	}
+	return out
+}
+
 func rowJSON(t *testing.T, rows []PartitionLag) string {
 	t.Helper()
 	b, err := json.Marshal(rows)
@@ -54,32 +68,32 @@ func TestPartitionLags(t *testing.T) {
 	}{
 		{
 			name: "committed: lag is end minus commit",
-			in:   lagInput{Commits: commitsOf(map[string]map[int32]int64{"a": {0: 40}}), Start: start, End: end},
+			in:   lagInput{Commits: commitsOf(map[string]map[int32]int64{"a": {0: 40}}), Start: sub(start, tp{"a", 0}), End: sub(end, tp{"a", 0})},
 			want: `[{"topic":"a","partition":0,"current_offset":40,"log_start_offset":0,"log_end_offset":100,"lag":60}]`,
 		},
 		{
-			name: "no commit but assigned: lag unknown, member shown",
-			in:   lagInput{Commits: commitsOf(nil), Assigned: map[tp]assignment{{"a", 0}: {"m-1", "cli", "/10.0.0.1"}}, Start: start, End: end},
-			want: `[{"topic":"a","partition":0,"current_offset":null,"log_start_offset":0,"log_end_offset":100,"lag":null,"consumer_id":"m-1","host":"/10.0.0.1","client_id":"cli"}]`,
+			name: "no commit but assigned: lag from the log start, member shown",
+			in:   lagInput{Commits: commitsOf(nil), Assigned: map[tp]assignment{{"a", 0}: {"m-1", "cli", "/10.0.0.1"}}, Start: sub(start, tp{"a", 0}), End: sub(end, tp{"a", 0})},
+			want: `[{"topic":"a","partition":0,"current_offset":null,"log_start_offset":0,"log_end_offset":100,"lag":100,"consumer_id":"m-1","host":"/10.0.0.1","client_id":"cli","note":"no commit: 100 records from the log start (what a consumer reset to earliest reads)"}]`,
 		},
 		{
 			name: "commit -1 from the broker is no commit",
-			in:   lagInput{Commits: commitsOf(map[string]map[int32]int64{"a": {0: -1}}), Start: start, End: end},
-			want: `[{"topic":"a","partition":0,"current_offset":null,"log_start_offset":0,"log_end_offset":100,"lag":null}]`,
+			in:   lagInput{Commits: commitsOf(map[string]map[int32]int64{"a": {0: -1}}), Start: sub(start, tp{"a", 0}), End: sub(end, tp{"a", 0}), ExcludeUncommitted: true},
+			want: `[{"topic":"a","partition":0,"current_offset":null,"log_start_offset":0,"log_end_offset":100,"lag":null,"note":"no commit: not counted (--exclude-uncommitted)"}]`,
 		},
 		{
 			name: "commit beyond the end after truncation: lag 0 with a note",
-			in:   lagInput{Commits: commitsOf(map[string]map[int32]int64{"a": {3: 25}}), Start: start, End: end},
+			in:   lagInput{Commits: commitsOf(map[string]map[int32]int64{"a": {3: 25}}), Start: sub(start, tp{"a", 3}), End: sub(end, tp{"a", 3})},
 			want: `[{"topic":"a","partition":3,"current_offset":25,"log_start_offset":0,"log_end_offset":10,"lag":0,"note":"commit is 15 past the log end (topic recreated or truncated?)"}]`,
 		},
 		{
 			name: "commit below the log start: deleted records are not lag",
-			in:   lagInput{Commits: commitsOf(map[string]map[int32]int64{"a": {1: 20}}), Start: start, End: end},
+			in:   lagInput{Commits: commitsOf(map[string]map[int32]int64{"a": {1: 20}}), Start: sub(start, tp{"a", 1}), End: sub(end, tp{"a", 1})},
 			want: `[{"topic":"a","partition":1,"current_offset":20,"log_start_offset":50,"log_end_offset":120,"lag":70,"note":"30 records deleted before being consumed"}]`,
 		},
 		{
 			name: "empty (or fully compacted) partition at its end: lag 0",
-			in:   lagInput{Commits: commitsOf(map[string]map[int32]int64{"a": {2: 7}}), Start: start, End: end},
+			in:   lagInput{Commits: commitsOf(map[string]map[int32]int64{"a": {2: 7}}), Start: sub(start, tp{"a", 2}), End: sub(end, tp{"a", 2})},
 			want: `[{"topic":"a","partition":2,"current_offset":7,"log_start_offset":7,"log_end_offset":7,"lag":0}]`,
 		},
 		{
@@ -97,16 +111,33 @@ func TestPartitionLags(t *testing.T) {
 		},
 		{
 			name: "topic filter and sorting",
-			in: lagInput{Commits: commitsOf(map[string]map[int32]int64{"b": {0: 5}, "a": {3: 10, 0: 100}}), Start: start, End: end,
-				Topics: map[string]bool{"a": true}},
+			in: lagInput{Commits: commitsOf(map[string]map[int32]int64{"b": {0: 5}, "a": {3: 10, 0: 100}}), Start: sub(start, tp{"a", 0}, tp{"a", 3}, tp{"b", 0}),
+				End: sub(end, tp{"a", 0}, tp{"a", 3}, tp{"b", 0}), Topics: map[string]bool{"a": true}},
 			want: `[{"topic":"a","partition":0,"current_offset":100,"log_start_offset":0,"log_end_offset":100,"lag":0},` +
 				`{"topic":"a","partition":3,"current_offset":10,"log_start_offset":0,"log_end_offset":10,"lag":0}]`,
 		},
 		{
 			name: "per-partition commit error",
 			in: lagInput{Commits: kadm.OffsetResponses{"a": {0: {Offset: kadm.Offset{Topic: "a", Partition: 0, At: -1}, Err: kerr.UnstableOffsetCommit}}},
-				Start: start, End: end},
+				Start: sub(start, tp{"a", 0}), End: sub(end, tp{"a", 0})},
 			want: `[{"topic":"a","partition":0,"current_offset":null,"log_start_offset":0,"log_end_offset":100,"lag":null,"error":"committed offset: UNSTABLE_OFFSET_COMMIT: There are unstable offsets that need to be cleared."}]`,
+		},
+		{
+			// Issue 17 #4: a group committed on some partitions of a topic but not on others
+			// (no records there when it last ran, or partitions added later). Every partition is
+			// accounted for: the uncommitted ones lag from the log start, as a consumer reset
+			// to earliest would read.
+			name: "uncommitted partitions of a consumed topic: lag from the log start, with a note",
+			in:   lagInput{Commits: commitsOf(map[string]map[int32]int64{"a": {0: 40}}), Start: start, End: end},
+			want: `[{"topic":"a","partition":0,"current_offset":40,"log_start_offset":0,"log_end_offset":100,"lag":60},` +
+				`{"topic":"a","partition":1,"current_offset":null,"log_start_offset":50,"log_end_offset":120,"lag":70,"note":"no commit: 70 records from the log start (what a consumer reset to earliest reads)"},` +
+				`{"topic":"a","partition":2,"current_offset":null,"log_start_offset":7,"log_end_offset":7,"lag":0,"note":"no commit (no records)"},` +
+				`{"topic":"a","partition":3,"current_offset":null,"log_start_offset":0,"log_end_offset":10,"lag":10,"note":"no commit: 10 records from the log start (what a consumer reset to earliest reads)"}]`,
+		},
+		{
+			name: "uncommitted partitions with --exclude-uncommitted: shown, lag unknown",
+			in:   lagInput{Commits: commitsOf(map[string]map[int32]int64{"b": {0: 5}}), Start: start, End: end, ExcludeUncommitted: true},
+			want: `[{"topic":"b","partition":0,"current_offset":5,"log_start_offset":0,"log_end_offset":5,"lag":0}]`,
 		},
 	}
 	for _, tt := range tests {
@@ -162,10 +193,11 @@ func TestApplyTimeLag(t *testing.T) {
 		{Topic: "a", Partition: 3, CurrentOffset: ptr[int64](4), Lag: ptr[int64](2)},                                // record not found
 		{Topic: "a", Partition: 4, CurrentOffset: ptr[int64](4), Lag: ptr[int64](2)},                                // clock skew
 		{Topic: "a", Partition: 5, CurrentOffset: ptr[int64](4), Lag: ptr[int64](1)},                                // only a transaction marker left
+		{Topic: "a", Partition: 6, LogStartOffset: ptr[int64](2), Lag: ptr[int64](3)},                               // no commit: from the log start
 	}
-	ts := map[tpo]int64{{"a", 0, 10}: 990_000, {"a", 1, 10}: 1, {"a", 2, 8}: 400_000, {"a", 4, 4}: 1_000_500, {"a", 5, 4}: noRecord}
+	ts := map[tpo]int64{{"a", 0, 10}: 990_000, {"a", 1, 10}: 1, {"a", 2, 8}: 400_000, {"a", 4, 4}: 1_000_500, {"a", 5, 4}: noRecord, {"a", 6, 2}: 999_000}
 	applyTimeLag(rows, ts, now)
-	want := []*int64{ptr[int64](10_000), nil, ptr[int64](600_000), nil, ptr[int64](0), ptr[int64](0)}
+	want := []*int64{ptr[int64](10_000), nil, ptr[int64](600_000), nil, ptr[int64](0), ptr[int64](0), ptr[int64](1000)}
 	for i, r := range rows {
 		if (r.TimeLagMs == nil) != (want[i] == nil) || (r.TimeLagMs != nil && *r.TimeLagMs != *want[i]) {
 			t.Errorf("row %d: time lag %v, want %v", i, num(r.TimeLagMs), num(want[i]))

@@ -8,15 +8,15 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
-	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/kafkit/kafkit/internal/cmdutil"
 	"github.com/kafkit/kafkit/internal/output"
+	"github.com/kafkit/kafkit/internal/text"
 )
 
 type listOptions struct {
 	IO      *cmdutil.IOStreams
-	Client  func() (*kgo.Client, error)
+	Admin   func() (*cmdutil.Admin, error)
 	Context func(context.Context) (context.Context, context.CancelFunc, error)
 	Printer output.Printer
 
@@ -39,7 +39,7 @@ type ListedGroup struct {
 }
 
 func newCmdList(f *cmdutil.Factory, runF func(context.Context, *listOptions) error) *cobra.Command {
-	opts := &listOptions{IO: f.IO, Client: f.Client, Context: f.Context}
+	opts := &listOptions{IO: f.IO, Admin: f.Admin, Context: f.Context}
 	var of cmdutil.OutputFlags
 	var states, types []string
 	cmd := &cobra.Command{
@@ -47,13 +47,15 @@ func newCmdList(f *cmdutil.Factory, runF func(context.Context, *listOptions) err
 		Aliases: []string{"ls"},
 		Short:   "List consumer groups with their type, state, assignor and member count",
 		Long: `List the consumer groups: GROUP, TYPE (classic, or consumer for the KIP-848 protocol),
-STATE, PROTOCOL (the assignor) and MEMBERS; -o wide adds the coordinator.
+STATE, PROTOCOL (the assignor) and MEMBERS; -o wide adds the coordinator; -o name prints only
+the group names, one per line (control characters escaped, as in every table).
 
 REGEX keeps the groups whose whole name matches it. The groups are described in one batch per
 coordinator, however many there are.`,
 		Example: `  kafkit group list
   kafkit group list 'orders-.*' --state stable,empty
   kafkit group list --type consumer -o wide
+  kafkit group list --state empty -o name
   kafkit group list -o json | jq -r '.[] | select(.members == 0) | .group'`,
 		Args: cmdutil.Args(cobra.MaximumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -65,10 +67,10 @@ coordinator, however many there are.`,
 				opts.Match = re
 			}
 			var err error
-			if opts.States, err = splitLower(states, nil); err != nil {
-				return err
+			if opts.States, err = splitLower(states, groupStates); err != nil {
+				return cmdutil.UsageErrorf("--state: %v", err)
 			}
-			if opts.Types, err = splitLower(types, []string{"classic", "consumer", "share", "streams"}); err != nil {
+			if opts.Types, err = splitLower(types, groupTypes); err != nil {
 				return cmdutil.UsageErrorf("--type: %v", err)
 			}
 			p, err := of.Printer()
@@ -82,11 +84,18 @@ coordinator, however many there are.`,
 			return listRun(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().StringSliceVar(&states, "state", nil, "only groups in these states (stable, empty, preparingrebalance, completingrebalance, assigning, reconciling, dead), comma separated")
+	cmd.Flags().StringSliceVar(&states, "state", nil, "only groups in these states ("+strings.Join(groupStates, ", ")+"), comma separated")
 	cmd.Flags().StringSliceVar(&types, "type", nil, "only groups of these types: classic, consumer (KIP-848), share, streams")
-	cmdutil.AddOutputFlags(cmd, &of)
+	cmdutil.AddOutputFlags(cmd, &of, output.Table, output.Wide, output.JSON, output.YAML, output.Name)
 	return cmd
 }
+
+// The group states Kafka 4.x reports (classic, KIP-848 consumer, share and streams groups), and
+// the group types, lower case.
+var (
+	groupStates = []string{"stable", "empty", "preparingrebalance", "completingrebalance", "assigning", "reconciling", "notready", "dead"}
+	groupTypes  = []string{"classic", "consumer", "share", "streams"}
+)
 
 // splitLower lower-cases comma-separated values; with allowed, an unknown one is an error.
 func splitLower(vals []string, allowed []string) ([]string, error) {
@@ -112,17 +121,15 @@ func listRun(ctx context.Context, opts *listOptions) error {
 		return err
 	}
 	defer cancel()
-	cl, err := opts.Client()
+	adm, err := opts.Admin()
 	if err != nil {
 		return err
 	}
-	snap, err := collect(ctx, cl, collectOptions{All: true})
+	snap, err := collect(ctx, adm, collectOptions{All: true})
 	if err != nil {
 		return err
 	}
-	for _, w := range snap.Warnings {
-		fmt.Fprintln(opts.IO.ErrOut, "warning:", w)
-	}
+	printWarnings(opts.IO.ErrOut, snap.Warnings)
 	rows := listView(snap, opts)
 	if err := opts.Printer.Print(opts.IO.Out, rows, func(t *output.Text) error { return opts.render(t, rows) }); err != nil {
 		return err
@@ -130,7 +137,7 @@ func listRun(ctx context.Context, opts *listOptions) error {
 	failed := 0
 	for _, r := range rows {
 		if r.Error != "" {
-			fmt.Fprintf(opts.IO.ErrOut, "error: group %q could not be described: %s\n", r.Group, r.Error)
+			fmt.Fprintf(opts.IO.ErrOut, "error: group %q could not be described: %s\n", r.Group, text.Safe(r.Error))
 			failed++
 		}
 	}
@@ -141,6 +148,14 @@ func listRun(ctx context.Context, opts *listOptions) error {
 }
 
 func (opts *listOptions) render(t *output.Text, rows []ListedGroup) error {
+	if t.Name {
+		for _, r := range rows {
+			if err := t.Linef("%s", text.Safe(r.Group)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	headers := []string{"GROUP", "TYPE", "STATE", "PROTOCOL", "MEMBERS"}
 	if t.Wide {
 		headers = append(headers, "COORDINATOR", "PROTOCOL-TYPE", "ERROR")
@@ -157,7 +172,7 @@ func (opts *listOptions) render(t *output.Text, rows []ListedGroup) error {
 		}
 		table = append(table, row)
 	}
-	return t.Table(headers, table)
+	return safeTable(t, headers, table)
 }
 
 // listView filters and shapes the collected groups, sorted by name.

@@ -15,7 +15,7 @@ import (
 func (fx *fixture) seekOpts(t *testing.T, to string, topics ...string) *seekOptions {
 	t.Helper()
 	f := fx.env.F
-	o := &seekOptions{IO: f.IO, Client: f.Client, Context: f.Context, Printer: output.Printer{Format: output.Table}, Group: "g1"}
+	o := &seekOptions{IO: f.IO, Admin: f.Admin, Context: f.Context, Printer: output.Printer{Format: output.Table}, Group: "g1"}
 	if err := seekValidate(o, to, "", topics, false, base.Add(10*time.Second), os.ReadFile); err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +50,7 @@ func TestSeekDryRunOnKfake(t *testing.T) {
 	if got := fx.env.Out.String(); got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}
-	if got := fx.env.ErrOut.String(); got != "(dry run) nothing changed: add --execute to apply this plan\n" {
+	if got := fx.env.ErrOut.String(); got != "(dry run) checked against the group's current state, nothing sent: add --execute to apply this plan\n" {
 		t.Errorf("stderr %q", got)
 	}
 	if got := fx.committed(t, "g1"); got[tp{"orders", 0}] != 4 || got[tp{"orders", 1}] != 5 {
@@ -62,7 +62,7 @@ func TestSeekExecuteExportAndFileOnKfake(t *testing.T) {
 	fx := newFixture(t)
 	// Export the current position, move everything to the start, then restore from the CSV.
 	o := fx.seekOpts(t, "+0", "orders:0,1")
-	o.Export = true
+	o.Printer.Format = formatCSV
 	if err := seekRun(context.Background(), o); err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +82,7 @@ func TestSeekExecuteExportAndFileOnKfake(t *testing.T) {
 	if err := seekRun(context.Background(), o); err != nil {
 		t.Fatal(err)
 	}
-	if got := fx.env.ErrOut.String(); got != "committed 3 offset(s) for group \"g1\"\n" {
+	if got := fx.env.ErrOut.String(); got != "committed 3 offsets for group \"g1\"\n" {
 		t.Errorf("stderr %q", got)
 	}
 	if got := fx.committed(t, "g1"); got[tp{"orders", 0}] != 0 || got[tp{"orders", 1}] != 0 || got[tp{"orders", 2}] != 0 {
@@ -91,7 +91,7 @@ func TestSeekExecuteExportAndFileOnKfake(t *testing.T) {
 
 	fx.env.Out.Reset()
 	f := fx.env.F
-	o = &seekOptions{IO: f.IO, Client: f.Client, Context: f.Context, Printer: output.Printer{Format: output.JSON}, Group: "g1", Execute: true}
+	o = &seekOptions{IO: f.IO, Admin: f.Admin, Context: f.Context, Printer: output.Printer{Format: output.JSON}, Group: "g1", Execute: true}
 	if err := seekValidate(o, "", path, nil, false, time.Now(), os.ReadFile); err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +132,7 @@ func TestSeekUnknownTopicOnKfake(t *testing.T) {
 func TestDeleteOnKfake(t *testing.T) {
 	fx := newFixture(t)
 	f := fx.env.F
-	o := &deleteOptions{IO: f.IO, Client: f.Client, Context: f.Context, Printer: output.Printer{Format: output.Table}, Groups: []string{"nope", "g2"}}
+	o := &deleteOptions{IO: f.IO, Admin: f.Admin, Context: f.Context, Printer: output.Printer{Format: output.Table}, Groups: []string{"nope", "g2"}}
 	err := deleteRun(context.Background(), o)
 	if err != cmdutil.SilentError {
 		t.Fatalf("err %v", err)
@@ -155,7 +155,7 @@ func TestDeleteOnKfake(t *testing.T) {
 func TestDeleteOffsetsOnKfake(t *testing.T) {
 	fx := newFixture(t)
 	f := fx.env.F
-	o := &deleteOffsetsOptions{IO: f.IO, Client: f.Client, Context: f.Context, Printer: output.Printer{Format: output.Table}, Group: "g1",
+	o := &deleteOffsetsOptions{IO: f.IO, Admin: f.Admin, Context: f.Context, Printer: output.Printer{Format: output.Table}, Group: "g1",
 		Topics: []topicSel{{Topic: "orders", Partitions: []int32{0}}, {Topic: "audit"}}}
 	err := deleteOffsetsRun(context.Background(), o)
 	if err != cmdutil.SilentError {

@@ -81,7 +81,7 @@ func commit(t testing.TB, adm *kadm.Client, group string, offs map[string]map[in
 
 func (fx *fixture) lagOpts(format output.Format) *lagOptions {
 	f := fx.env.F
-	return &lagOptions{IO: f.IO, Client: f.Client, Context: f.Context, StreamContext: f.StreamContext,
+	return &lagOptions{IO: f.IO, Admin: f.Admin, Context: f.Context, StreamContext: f.StreamContext,
 		Printer: output.Printer{Format: format}, Now: func() time.Time { return base.Add(10 * time.Second) }, FailAbove: -1, All: true}
 }
 
@@ -92,7 +92,7 @@ func TestLagRunOnKfake(t *testing.T) {
 		t.Fatalf("%v\n%s", err, fx.env.ErrOut)
 	}
 	want := "GROUP   TOPIC    PARTITIONS   LAGGING   TOTAL-LAG   MAX-LAG   TIME-LAG   STATE\n" +
-		"g1      orders   2            1         6           6 (p0)    6.0s       Empty\n" +
+		"g1      orders   3            1         6           6 (p0)    6.0s       Empty\n" +
 		"g2      audit    1            0         0           0         -          Empty\n"
 	if got := fx.env.Out.String(); got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
@@ -116,9 +116,10 @@ func TestLagPartitionsJSONOnKfake(t *testing.T) {
     "type": "classic",
     "state": "Empty",
     "members": 0,
-    "partitions": 2,
+    "partitions": 3,
     "lagging": 1,
     "partitions_with_unknown_lag": 0,
+    "uncommitted_partitions": 1,
     "total_lag": 6,
     "max_lag": 6,
     "max_lag_partition": 0,
@@ -140,6 +141,15 @@ func TestLagPartitionsJSONOnKfake(t *testing.T) {
         "log_start_offset": 0,
         "log_end_offset": 5,
         "lag": 0
+      },
+      {
+        "topic": "orders",
+        "partition": 2,
+        "current_offset": null,
+        "log_start_offset": 0,
+        "log_end_offset": 0,
+        "lag": 0,
+        "note": "no commit (no records)"
       }
     ]
   }
@@ -154,12 +164,12 @@ func TestLagPartitionsJSONOnKfake(t *testing.T) {
 // committed offset, and one fetch round answers them all.
 func TestFetchTimestampsOnKfake(t *testing.T) {
 	fx := newFixture(t)
-	cl, err := fx.env.F.Client()
+	adm, err := fx.env.F.Admin()
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := []tpo{{"orders", 0, 0}, {"orders", 0, 3}, {"orders", 0, 9}, {"orders", 1, 2}, {"orders", 0, 10}, {"orders", 2, 0}, {"nope", 0, 1}}
-	got, err := fetchTimestamps(context.Background(), cl, want)
+	got, err := fetchTimestamps(context.Background(), adm, want)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,10 +198,10 @@ func TestLagThresholdsOnKfake(t *testing.T) {
 		errorMsg string
 	}{
 		{name: "lag above", above: 5, code: cmdutil.ExitCheckFailed,
-			stderr: "lag check failed: group \"g1\" total lag 6 > 5 (--fail-above)\n", errorMsg: "1 group(s) over the lag threshold"},
+			stderr: "lag check failed: group \"g1\" total lag 6 > 5 (--fail-above)\n", errorMsg: "1 group over the lag threshold"},
 		{name: "lag at the limit passes", above: 6, code: 0},
 		{name: "time above", above: -1, time: 5 * time.Second, code: cmdutil.ExitCheckFailed,
-			stderr: "lag check failed: group \"g1\" time lag 6.0s > 5s (--fail-time-above)\n", errorMsg: "1 group(s) over the lag threshold"},
+			stderr: "lag check failed: group \"g1\" time lag 6.0s > 5s (--fail-time-above)\n", errorMsg: "1 group over the lag threshold"},
 		{name: "time below", above: -1, time: 7 * time.Second, code: 0},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -290,7 +300,7 @@ func TestWatchInterruptOnKfake(t *testing.T) {
 func TestDescribeRunOnKfake(t *testing.T) {
 	fx := newFixture(t)
 	f := fx.env.F
-	opts := &describeOptions{IO: f.IO, Client: f.Client, Context: f.Context, Printer: output.Printer{Format: output.Table}, Groups: []string{"g1", "g2"}}
+	opts := &describeOptions{IO: f.IO, Admin: f.Admin, Context: f.Context, Printer: output.Printer{Format: output.Table}, Groups: []string{"g1", "g2"}}
 	if err := describeRun(context.Background(), opts); err != nil {
 		t.Fatal(err)
 	}
@@ -300,9 +310,10 @@ func TestDescribeRunOnKfake(t *testing.T) {
 	}
 	got = regexpCoord.ReplaceAllString(got, "coordinator N")
 	want := "Group g1: classic, Empty, coordinator N (ADDR), no active members, total lag 6\n" +
-		"GROUP   TOPIC    PARTITION   CURRENT-OFFSET   LOG-END-OFFSET   LAG   CONSUMER-ID   HOST   CLIENT-ID\n" +
-		"g1      orders   0           4                10               6     -             -      -\n" +
-		"g1      orders   1           5                5                0     -             -      -\n" +
+		"GROUP   TOPIC    PARTITION   CURRENT-OFFSET   LOG-END-OFFSET   LAG   CONSUMER-ID   HOST   CLIENT-ID   NOTE\n" +
+		"g1      orders   0           4                10               6     -             -      -           -\n" +
+		"g1      orders   1           5                5                0     -             -      -           -\n" +
+		"g1      orders   2           -                0                0     -             -      -           no commit (no records)\n" +
 		"\n" +
 		"Group g2: classic, Empty, coordinator N (ADDR), no active members, total lag 0\n" +
 		"GROUP   TOPIC   PARTITION   CURRENT-OFFSET   LOG-END-OFFSET   LAG   CONSUMER-ID   HOST   CLIENT-ID\n" +
@@ -344,7 +355,7 @@ func TestDescribeUnlistablePartitionOnKfake(t *testing.T) {
 		return resp, nil, true
 	})
 	f := fx.env.F
-	opts := &describeOptions{IO: f.IO, Client: f.Client, Context: f.Context, Printer: output.Printer{Format: output.Table}, Groups: []string{"g3"}}
+	opts := &describeOptions{IO: f.IO, Admin: f.Admin, Context: f.Context, Printer: output.Printer{Format: output.Table}, Groups: []string{"g3"}}
 	err := describeRun(context.Background(), opts)
 	if err != cmdutil.SilentError {
 		t.Fatalf("err %v", err)
@@ -359,7 +370,7 @@ func TestDescribeUnlistablePartitionOnKfake(t *testing.T) {
 			t.Errorf("missing %q in\n%s", want, out)
 		}
 	}
-	if !strings.Contains(out, "total lag 9 (1 partitions unknown)") {
+	if !strings.Contains(out, "total lag 14 (1 partition unknown)") {
 		t.Errorf("header:\n%s", out)
 	}
 	if got := fx.env.ErrOut.String(); !strings.HasPrefix(got, `error: group "g3", audit/0: log end offset: UNKNOWN_SERVER_ERROR`) {
@@ -370,7 +381,7 @@ func TestDescribeUnlistablePartitionOnKfake(t *testing.T) {
 func TestDescribeUnknownGroupOnKfake(t *testing.T) {
 	fx := newFixture(t)
 	f := fx.env.F
-	opts := &describeOptions{IO: f.IO, Client: f.Client, Context: f.Context, Printer: output.Printer{Format: output.JSON}, Groups: []string{"x"}}
+	opts := &describeOptions{IO: f.IO, Admin: f.Admin, Context: f.Context, Printer: output.Printer{Format: output.JSON}, Groups: []string{"x"}}
 	err := describeRun(context.Background(), opts)
 	if cmdutil.ExitCode(err) != 1 || err.Error() != `group "x" not found` {
 		t.Fatalf("err %v", err)
@@ -383,7 +394,7 @@ func TestDescribeUnknownGroupOnKfake(t *testing.T) {
 func TestListRunOnKfake(t *testing.T) {
 	fx := newFixture(t)
 	f := fx.env.F
-	opts := &listOptions{IO: f.IO, Client: f.Client, Context: f.Context, Printer: output.Printer{Format: output.Table}}
+	opts := &listOptions{IO: f.IO, Admin: f.Admin, Context: f.Context, Printer: output.Printer{Format: output.Table}}
 	if err := listRun(context.Background(), opts); err != nil {
 		t.Fatal(err)
 	}
@@ -425,7 +436,7 @@ func TestDescribeActiveMemberOnKfake(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := fx.env.F
-	opts := &describeOptions{IO: f.IO, Client: f.Client, Context: f.Context, Printer: output.Printer{Format: output.JSON}, Groups: []string{"live"}}
+	opts := &describeOptions{IO: f.IO, Admin: f.Admin, Context: f.Context, Printer: output.Printer{Format: output.JSON}, Groups: []string{"live"}}
 	if err := describeRun(context.Background(), opts); err != nil {
 		t.Fatal(err)
 	}
@@ -436,19 +447,19 @@ func TestDescribeActiveMemberOnKfake(t *testing.T) {
 		}
 	}
 	// Seek refuses while the member is there, and says who is there.
-	sopts := &seekOptions{IO: f.IO, Client: f.Client, Context: f.Context, Printer: output.Printer{Format: output.Table}, Group: "live",
+	sopts := &seekOptions{IO: f.IO, Admin: f.Admin, Context: f.Context, Printer: output.Printer{Format: output.Table}, Group: "live",
 		Spec: &offsetspecStart, AllTopics: true, Execute: true}
 	fx.env.ErrOut.Reset()
 	err = seekRun(context.Background(), sopts)
-	if cmdutil.ExitCode(err) != 1 || !strings.Contains(err.Error(), `group "live" has 1 active member(s) (state Stable): stop its consumers first; nothing was changed`) {
+	if cmdutil.ExitCode(err) != 1 || !strings.Contains(err.Error(), `group "live" has 1 active member (state Stable): stop its consumers first; nothing was changed`) {
 		t.Errorf("seek on an active group: %v", err)
 	}
-	dopts := &deleteOptions{IO: f.IO, Client: f.Client, Context: f.Context, Printer: output.Printer{Format: output.Table}, Groups: []string{"live"}}
+	dopts := &deleteOptions{IO: f.IO, Admin: f.Admin, Context: f.Context, Printer: output.Printer{Format: output.Table}, Groups: []string{"live"}}
 	fx.env.ErrOut.Reset()
 	if err := deleteRun(context.Background(), dopts); err != cmdutil.SilentError {
 		t.Errorf("delete on an active group: %v", err)
 	}
-	if got := fx.env.ErrOut.String(); got != "error: group \"live\": refused: the group is Stable with 1 active member(s); stop its consumers first\n" {
+	if got := fx.env.ErrOut.String(); got != "error: group \"live\": refused: the group is Stable with 1 active member; stop its consumers first\n" {
 		t.Errorf("stderr %q", got)
 	}
 }
@@ -470,7 +481,10 @@ func TestRequestsDoNotGrowWithGroups(t *testing.T) {
 	}
 	few, many := count(3), count(60)
 	t.Logf("requests: %d for 5 groups, %d for 62 groups", few, many)
-	if many > few+6 || many > 40 {
+	// Which broker coordinates each group is random in kfake, so 5 groups may use 1-3
+	// coordinators (one DescribeGroups and one OffsetFetch each) and 62 use all 3: allow that
+	// spread, not growth.
+	if many > few+8 || many > 40 {
 		t.Errorf("requests grow with groups: %d for 5 groups, %d for 62", few, many)
 	}
 }
@@ -544,7 +558,7 @@ func TestDescribeKIP848OnKfake(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := fx.env.F
-	opts := &describeOptions{IO: f.IO, Client: f.Client, Context: f.Context, Printer: output.Printer{Format: output.Table}, Groups: []string{"next"}}
+	opts := &describeOptions{IO: f.IO, Admin: f.Admin, Context: f.Context, Printer: output.Printer{Format: output.Table}, Groups: []string{"next"}}
 	if err := describeRun(context.Background(), opts); err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package group
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -13,33 +14,30 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kerr"
-	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/kafkit/kafkit/internal/cmdutil"
 	"github.com/kafkit/kafkit/internal/offsetspec"
 	"github.com/kafkit/kafkit/internal/output"
+	"github.com/kafkit/kafkit/internal/text"
 )
 
 type seekOptions struct {
 	IO      *cmdutil.IOStreams
-	Client  func() (*kgo.Client, error)
+	Admin   func() (*cmdutil.Admin, error)
 	Context func(context.Context) (context.Context, context.CancelFunc, error)
-	Printer output.Printer
+	Printer output.Printer // Format formatCSV: the plan as topic,partition,offset lines
 
 	Group     string
 	Spec      *offsetspec.Spec // nil with FromFile
 	FromFile  map[tp]int64     // --to-file
+	FileLines map[tp]int       // --to-file: the line of each partition, for errors
 	Topics    []topicSel
 	AllTopics bool
 	Execute   bool
-	Export    bool
 }
 
-// topicSel is one --topic T[:P,..]; nil Partitions means all of them.
-type topicSel struct {
-	Topic      string
-	Partitions []int32
-}
+// formatCSV is seek's -o csv: the kafka-consumer-groups --export format.
+const formatCSV output.Format = "csv"
 
 // SeekRow is one partition of a seek plan.
 type SeekRow struct {
@@ -61,16 +59,7 @@ type SeekResult struct {
 	Plan    []SeekRow `json:"plan"`
 }
 
-func newCmdSeek(f *cmdutil.Factory, runF func(context.Context, *seekOptions) error) *cobra.Command {
-	opts := &seekOptions{IO: f.IO, Client: f.Client, Context: f.Context}
-	var of cmdutil.OutputFlags
-	var to, toFile string
-	var topics []string
-	var dryRun bool
-	cmd := &cobra.Command{
-		Use:   "seek GROUP --to SPEC|--to-file CSV (--topic T[:P,..]... | --all-topics) [--execute]",
-		Short: "Plan, and with --execute apply, new committed offsets for a group (reset offsets)",
-		Long: `Move a group's committed offsets, like kafka-consumer-groups --reset-offsets. Prints the plan
+const seekLong = `Move a group's committed offsets, like kafka-consumer-groups --reset-offsets. Prints the plan
 (TOPIC, PARTITION, CURRENT, NEW, DELTA) and changes nothing unless --execute is given.
 
 --to SPEC:
@@ -84,13 +73,31 @@ func newCmdSeek(f *cmdutil.Factory, runF func(context.Context, *seekOptions) err
 Which partitions: --topic T (all its partitions), --topic T:0,2 (some), repeatable, or
 --all-topics (every topic the group has committed offsets for).
 
-Targets outside [log start, log end] are clamped, with a warning. The group must have no active
-members: stop its consumers first (the plan is still shown). --export prints the plan as CSV
-for --to-file or kafka-consumer-groups --from-file.`,
+Targets outside [log start, log end] are clamped, with a warning. The whole plan is checked
+before anything is sent: a partition that does not exist (the error names its --to-file line),
+or whose offsets cannot be read, fails the plan and nothing is committed. The group must have no
+active members: stop its consumers first (the plan is still shown).
+
+-o csv prints the plan as CSV for --to-file or kafka-consumer-groups --from-file (--export is the
+deprecated spelling of -o csv).
+
+Without --execute (or with --dry-run) seek is a dry run.
+` + dryRunHelp
+
+func newCmdSeek(f *cmdutil.Factory, runF func(context.Context, *seekOptions) error) *cobra.Command {
+	opts := &seekOptions{IO: f.IO, Admin: f.Admin, Context: f.Context}
+	var of cmdutil.OutputFlags
+	var to, toFile string
+	var topics []string
+	var dryRun, export bool
+	cmd := &cobra.Command{
+		Use:   "seek GROUP --to SPEC|--to-file CSV (--topic T[:P,..]... | --all-topics) [--execute]",
+		Short: "Plan, and with --execute apply, new committed offsets for a group (reset offsets)",
+		Long:  seekLong,
 		Example: `  kafkit group seek orders-service --to start --all-topics
   kafkit group seek orders-service --to @-1h --topic orders --execute
   kafkit group seek orders-service --to -100 --topic orders:0,1 --execute
-  kafkit group seek orders-service --to end --all-topics --export > before.csv
+  kafkit group seek orders-service --to end --all-topics -o csv > before.csv
   kafkit group seek orders-service --to-file before.csv --execute`,
 		ValidArgsFunction: func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
 			if len(args) > 0 {
@@ -104,7 +111,7 @@ for --to-file or kafka-consumer-groups --from-file.`,
 			if err := seekValidate(opts, to, toFile, topics, dryRun, time.Now(), os.ReadFile); err != nil {
 				return err
 			}
-			p, err := of.Printer()
+			p, err := seekPrinter(&of, export, cmd.Flags().Changed("output"))
 			if err != nil {
 				return err
 			}
@@ -121,11 +128,24 @@ for --to-file or kafka-consumer-groups --from-file.`,
 	fl.StringArrayVarP(&topics, "topic", "t", nil, "topic, or topic:partition,partition (repeatable)")
 	fl.BoolVar(&opts.AllTopics, "all-topics", false, "every topic the group has committed offsets for")
 	fl.BoolVar(&opts.Execute, "execute", false, "apply the plan (without it nothing changes)")
-	fl.BoolVar(&dryRun, "dry-run", false, "only show the plan (the default)")
-	fl.BoolVar(&opts.Export, "export", false, "print the plan as CSV (topic,partition,offset) instead of a table")
+	fl.BoolVar(&dryRun, "dry-run", false, "only show the plan, checked against the group's current state (the default)")
+	fl.BoolVar(&export, "export", false, "deprecated: the same as -o csv")
 	_ = cmd.RegisterFlagCompletionFunc("topic", cmdutil.CompleteTopics(f))
-	cmdutil.AddOutputFlags(cmd, &of)
+	cmdutil.AddOutputFlags(cmd, &of, output.Table, output.Wide, output.JSON, output.YAML, formatCSV)
 	return cmd
+}
+
+// seekPrinter resolves -o; --export is -o csv and contradicts any other -o.
+func seekPrinter(of *cmdutil.OutputFlags, export, outputChanged bool) (output.Printer, error) {
+	p, err := of.Printer()
+	if err != nil || !export {
+		return p, err
+	}
+	if outputChanged && p.Format != formatCSV {
+		return p, cmdutil.UsageErrorf("--export means -o csv: drop -o %s or --export", p.Format)
+	}
+	p.Format = formatCSV
+	return p, nil
 }
 
 // seekValidate checks the flags and fills opts (pure but for reading the CSV file).
@@ -144,11 +164,11 @@ func seekValidate(opts *seekOptions, to, toFile string, topics []string, dryRun 
 		if err != nil {
 			return cmdutil.UsageErrorf("--to-file: %v", err)
 		}
-		m, err := parseResetCSV(strings.NewReader(string(data)), opts.Group)
+		m, lines, err := parseResetCSV(strings.NewReader(string(data)), opts.Group)
 		if err != nil {
 			return cmdutil.UsageErrorf("--to-file %s: %v", toFile, err)
 		}
-		opts.FromFile = m
+		opts.FromFile, opts.FileLines = m, lines
 		return nil
 	}
 	spec, err := offsetspec.Parse(to, now)
@@ -169,123 +189,232 @@ func seekValidate(opts *seekOptions, to, toFile string, topics []string, dryRun 
 	return nil
 }
 
-// parseTopicSel reads "topic" or "topic:0,1,2".
-func parseTopicSel(s string) (topicSel, error) {
-	t, ps, has := strings.Cut(s, ":")
-	t = strings.TrimSpace(t)
-	if t == "" {
-		return topicSel{}, fmt.Errorf("empty topic in %q: use topic or topic:0,1", s)
-	}
-	sel := topicSel{Topic: t}
-	if !has {
-		return sel, nil
-	}
-	for _, p := range strings.Split(ps, ",") {
-		n, err := strconv.ParseInt(strings.TrimSpace(p), 10, 32)
-		if err != nil || n < 0 {
-			return topicSel{}, fmt.Errorf("bad partition %q in %q: use topic:0,1,2", p, s)
-		}
-		sel.Partitions = append(sel.Partitions, int32(n))
-	}
-	sel.Partitions = sortedPartitions(sel.Partitions)
-	return sel, nil
-}
-
 func seekRun(ctx context.Context, opts *seekOptions) error {
 	ctx, cancel, err := opts.Context(ctx)
 	if err != nil {
 		return err
 	}
 	defer cancel()
-	cl, err := opts.Client()
+	adm, err := opts.Admin()
 	if err != nil {
 		return err
 	}
-	adm := kadm.NewClient(cl)
-	snap, err := collect(ctx, cl, collectOptions{Names: []string{opts.Group}})
+	st, err := fetchSeekState(ctx, adm, opts)
 	if err != nil {
 		return err
 	}
-	res := SeekResult{Group: opts.Group, State: "Empty", Plan: []SeekRow{}}
+	res := SeekResult{Group: opts.Group, State: st.State, Members: st.Members, Plan: planSeek(opts, st)}
+	for _, r := range res.Plan {
+		if r.Note != "" {
+			fmt.Fprintf(opts.IO.ErrOut, "warning: %s/%d: %s\n", r.Topic, r.Partition, r.Note)
+		}
+	}
+	failed := planErrors(res.Plan)
+	if opts.Execute && st.Members == 0 && failed == 0 {
+		if err := executeSeek(ctx, adm, opts.Group, &res); err != nil {
+			return err
+		}
+		res.Applied = true
+		failed = planErrors(res.Plan)
+	}
+	if err := printPlan(opts, res); err != nil {
+		return err
+	}
+	return seekReport(opts, res, st)
+}
+
+// seekState is what a seek plan is computed from: the group's state, its commits, the
+// partitions chosen (those that do not exist as plan rows with their error) and their offsets.
+type seekState struct {
+	State   string // "does not exist" for a group that a seek would create
+	Members int
+	Commits kadm.OffsetResponses
+	Parts   []tp
+	Bad     []SeekRow
+	Start   kadm.ListedOffsets
+	End     kadm.ListedOffsets
+	AtTime  kadm.ListedOffsets
+}
+
+// fetchSeekState reads the group, its commits, the topics' partitions and their offsets.
+func fetchSeekState(ctx context.Context, adm *cmdutil.Admin, opts *seekOptions) (*seekState, error) {
+	st := &seekState{State: "does not exist"}
+	snap, err := collect(ctx, adm, collectOptions{Names: []string{opts.Group}})
+	if err != nil {
+		return nil, err
+	}
 	if len(snap.Groups) == 1 {
 		g := snap.Groups[0]
 		if g.Err != nil {
-			return fmt.Errorf("cannot describe group %q: %v", opts.Group, g.Err)
+			return nil, fmt.Errorf("cannot describe group %q: %s", opts.Group, text.Safe(g.Err.Error()))
 		}
-		res.State, res.Members = g.State, len(g.Members)
-	} else {
-		res.State = "does not exist"
+		st.State, st.Members = g.State, len(g.Members)
 	}
-	commits, err := adm.FetchOffsets(ctx, opts.Group)
+	err = retryCoordinatorErr(ctx, func() error {
+		var err error
+		st.Commits, err = adm.FetchOffsets(ctx, opts.Group)
+		return err
+	})
 	if errors.Is(err, kerr.GroupIDNotFound) {
 		// A group that does not exist yet can be seeded, as kafka-consumer-groups allows.
-		commits, err = kadm.OffsetResponses{}, nil
+		st.Commits, err = kadm.OffsetResponses{}, nil
 	}
 	if err != nil {
-		return fmt.Errorf("cannot read the committed offsets of %q: %v", opts.Group, err)
+		return nil, fmt.Errorf("cannot read the committed offsets of %q: %v", opts.Group, errText(err))
 	}
+	if err := st.choosePartitions(ctx, adm, opts); err != nil {
+		return nil, err
+	}
+	return st, st.listOffsets(ctx, adm, opts.Spec)
+}
 
-	// The partitions to move.
-	var parts []tp
-	var missing []string
+// choosePartitions fills Parts (and Bad) from --to-file, --all-topics or --topic, checked
+// against the cluster's metadata.
+func (st *seekState) choosePartitions(ctx context.Context, adm *cmdutil.Admin, opts *seekOptions) error {
+	var names []string
 	switch {
 	case opts.FromFile != nil:
 		for k := range opts.FromFile {
-			parts = append(parts, k)
+			names = append(names, k.Topic)
 		}
 	case opts.AllTopics:
-		commits.Each(func(o kadm.OffsetResponse) {
+		st.Commits.Each(func(o kadm.OffsetResponse) {
 			if o.Err == nil && o.At >= 0 {
-				parts = append(parts, tp{o.Topic, o.Partition})
+				names = append(names, o.Topic)
 			}
 		})
-		if len(parts) == 0 {
+		if len(names) == 0 {
 			return fmt.Errorf("group %q has no committed offsets: name the topics with --topic", opts.Group)
 		}
 	default:
-		var names []string
 		for _, s := range opts.Topics {
 			names = append(names, s.Topic)
 		}
-		td, err := adm.ListTopics(ctx, names...)
-		if err != nil {
-			return err
-		}
-		for _, s := range opts.Topics {
-			d, ok := td[s.Topic]
-			if !ok || d.Err != nil {
-				missing = append(missing, s.Topic)
-				continue
-			}
-			if s.Partitions == nil {
-				for _, p := range d.Partitions.Numbers() {
-					parts = append(parts, tp{s.Topic, p})
-				}
-				continue
-			}
-			for _, p := range s.Partitions {
-				parts = append(parts, tp{s.Topic, p})
-			}
+	}
+	td, err := adm.ListTopics(ctx, dedupStrings(names)...)
+	if err != nil {
+		return fmt.Errorf("cannot read the topics' metadata: %v", err)
+	}
+	exist := topicPartitions(td)
+	switch {
+	case opts.FromFile != nil:
+		st.Parts, st.Bad = fileTargets(opts.FromFile, opts.FileLines, exist)
+	case opts.AllTopics:
+		st.Parts, st.Bad = commitTargets(st.Commits, exist)
+	default:
+		var missing []string
+		st.Parts, st.Bad, missing = topicTargets(opts.Topics, exist)
+		switch {
+		case len(missing) == 1:
+			return fmt.Errorf("topic %q does not exist", missing[0])
+		case len(missing) > 1:
+			return fmt.Errorf("topics %s do not exist", strings.Join(quoteAll(missing), ", "))
 		}
 	}
-	if len(missing) > 0 {
-		return fmt.Errorf("topic %s does not exist", strings.Join(quoteAll(missing), ", "))
+	return nil
+}
+
+// topicPartitions is the partitions of each topic that exists.
+func topicPartitions(td kadm.TopicDetails) map[string][]int32 {
+	out := map[string][]int32{}
+	for t, d := range td {
+		if d.Err == nil {
+			out[t] = d.Partitions.Numbers()
+		}
 	}
-	topicSet := map[string]bool{}
-	for _, k := range parts {
-		topicSet[k.Topic] = true
+	return out
+}
+
+// partitionMissing says why k is not in the cluster, or "" when it is.
+func partitionMissing(k tp, exist map[string][]int32) string {
+	ps, ok := exist[k.Topic]
+	if !ok {
+		return fmt.Sprintf("topic %q does not exist", k.Topic)
+	}
+	for _, p := range ps {
+		if p == k.Partition {
+			return ""
+		}
+	}
+	return fmt.Sprintf("partition %d does not exist (topic %q has %s)", k.Partition, k.Topic, text.Count(len(ps), "partition"))
+}
+
+// fileTargets checks every --to-file line against the cluster: the partitions that exist, and a
+// row naming the line of each one that does not.
+func fileTargets(file map[tp]int64, lines map[tp]int, exist map[string][]int32) ([]tp, []SeekRow) {
+	var parts []tp
+	var bad []SeekRow
+	for k := range file {
+		if why := partitionMissing(k, exist); why != "" {
+			bad = append(bad, SeekRow{Topic: k.Topic, Partition: k.Partition, Error: fmt.Sprintf("--to-file line %d: %s", lines[k], why)})
+			continue
+		}
+		parts = append(parts, k)
+	}
+	return parts, bad
+}
+
+// commitTargets is every committed partition (--all-topics); a commit on a topic or partition
+// that no longer exists is a bad row.
+func commitTargets(commits kadm.OffsetResponses, exist map[string][]int32) ([]tp, []SeekRow) {
+	var parts []tp
+	var bad []SeekRow
+	commits.Each(func(o kadm.OffsetResponse) {
+		if o.Err != nil || o.At < 0 {
+			return
+		}
+		k := tp{o.Topic, o.Partition}
+		if why := partitionMissing(k, exist); why != "" {
+			bad = append(bad, SeekRow{Topic: k.Topic, Partition: k.Partition, Current: ptr(o.At), Error: why})
+			return
+		}
+		parts = append(parts, k)
+	})
+	return parts, bad
+}
+
+// topicTargets expands --topic selections; missing names the topics that do not exist.
+func topicTargets(sels []topicSel, exist map[string][]int32) (parts []tp, bad []SeekRow, missing []string) {
+	for _, s := range sels {
+		ps, ok := exist[s.Topic]
+		if !ok {
+			missing = append(missing, s.Topic)
+			continue
+		}
+		if s.Partitions == nil {
+			s.Partitions = ps
+		}
+		for _, p := range s.Partitions {
+			k := tp{s.Topic, p}
+			if why := partitionMissing(k, exist); why != "" {
+				bad = append(bad, SeekRow{Topic: k.Topic, Partition: k.Partition, Error: why})
+				continue
+			}
+			parts = append(parts, k)
+		}
+	}
+	return parts, bad, missing
+}
+
+// listOffsets lists the start and end (and for @TIME the time's) offsets of the chosen topics.
+func (st *seekState) listOffsets(ctx context.Context, adm *cmdutil.Admin, spec *offsetspec.Spec) error {
+	set := map[string]bool{}
+	for _, k := range st.Parts {
+		set[k.Topic] = true
 	}
 	var topics []string
-	for t := range topicSet {
+	for t := range set {
 		topics = append(topics, t)
 	}
 	sort.Strings(topics)
-	start, serr := adm.ListStartOffsets(ctx, topics...)
-	end, eerr := adm.ListEndOffsets(ctx, topics...)
-	var atTime kadm.ListedOffsets
-	var terr error
-	if opts.Spec != nil && opts.Spec.Kind == offsetspec.Time {
-		atTime, terr = adm.ListOffsetsAfterMilli(ctx, opts.Spec.Millis, topics...)
+	if len(topics) == 0 {
+		return nil
+	}
+	var serr, eerr, terr error
+	st.Start, serr = adm.ListStartOffsets(ctx, topics...)
+	st.End, eerr = adm.ListEndOffsets(ctx, topics...)
+	if spec != nil && spec.Kind == offsetspec.Time {
+		st.AtTime, terr = adm.ListOffsetsAfterMilli(ctx, spec.Millis, topics...)
 	}
 	for _, e := range []error{serr, eerr, terr} {
 		var se *kadm.ShardErrors
@@ -293,43 +422,55 @@ func seekRun(ctx context.Context, opts *seekOptions) error {
 			return fmt.Errorf("cannot list offsets: %v", e)
 		}
 	}
-	res.Plan = seekPlan(parts, opts.Spec, opts.FromFile, commits, start, end, atTime)
+	return nil
+}
 
-	for _, r := range res.Plan {
-		if r.Note != "" {
-			fmt.Fprintf(opts.IO.ErrOut, "warning: %s/%d: %s\n", r.Topic, r.Partition, r.Note)
+// planSeek is the whole plan: the rows of the partitions that exist, and those that do not.
+func planSeek(opts *seekOptions, st *seekState) []SeekRow {
+	rows := append(seekPlan(st.Parts, opts.Spec, opts.FromFile, st.Commits, st.Start, st.End, st.AtTime), st.Bad...)
+	sort.SliceStable(rows, func(i, j int) bool {
+		if rows[i].Topic != rows[j].Topic {
+			return rows[i].Topic < rows[j].Topic
+		}
+		return rows[i].Partition < rows[j].Partition
+	})
+	return rows
+}
+
+func planErrors(rows []SeekRow) int {
+	n := 0
+	for _, r := range rows {
+		if r.Error != "" {
+			n++
 		}
 	}
-	active := res.Members > 0
-	if opts.Execute && !active {
-		if err := applyPlan(ctx, adm, opts.Group, &res); err != nil {
-			return err
-		}
-		res.Applied = true
-	}
-	if err := printPlan(opts, res); err != nil {
-		return err
-	}
-	failed := 0
+	return n
+}
+
+// seekReport names each failed row on stderr and ends the run: refused (active members, a plan
+// with errors), applied, or a dry run.
+func seekReport(opts *seekOptions, res SeekResult, st *seekState) error {
+	failed := planErrors(res.Plan)
 	for _, r := range res.Plan {
 		if r.Error != "" {
-			fmt.Fprintf(opts.IO.ErrOut, "error: %s/%d: %s\n", r.Topic, r.Partition, r.Error)
-			failed++
+			fmt.Fprintf(opts.IO.ErrOut, "error: %s/%d: %s\n", text.Safe(r.Topic), r.Partition, text.Safe(r.Error))
 		}
 	}
-	refusal := fmt.Sprintf("group %q has %d active member(s) (state %s): stop its consumers first", opts.Group, res.Members, res.State)
+	refusal := fmt.Sprintf("group %q has %s (state %s): stop its consumers first", opts.Group, text.Count(res.Members, "active member"), res.State)
 	switch {
-	case active && opts.Execute:
+	case res.Members > 0 && opts.Execute:
 		return &cmdutil.ExitError{Code: cmdutil.ExitFailure, Err: errors.New(refusal + "; nothing was changed")}
-	case active:
+	case res.Members > 0:
 		fmt.Fprintf(opts.IO.ErrOut, "warning: %s; --execute will be refused until then\n", refusal)
+	case opts.Execute && !res.Applied:
+		return &cmdutil.ExitError{Code: cmdutil.ExitFailure, Err: fmt.Errorf("%s cannot be moved (named above): nothing was committed", text.Count(failed, "partition"))}
 	case !opts.Execute:
 		if res.State == "does not exist" {
 			fmt.Fprintf(opts.IO.ErrOut, "group %q does not exist yet: --execute creates it with these offsets\n", opts.Group)
 		}
-		fmt.Fprintln(opts.IO.ErrOut, "(dry run) nothing changed: add --execute to apply this plan")
+		dryRunNote(opts.IO.ErrOut, "add --execute to apply this plan")
 	default:
-		fmt.Fprintf(opts.IO.ErrOut, "committed %d offset(s) for group %q\n", len(res.Plan)-failed, opts.Group)
+		fmt.Fprintf(opts.IO.ErrOut, "committed %s for group %q\n", text.Count(len(res.Plan)-failed, "offset"), opts.Group)
 	}
 	if failed > 0 {
 		return cmdutil.SilentError
@@ -337,17 +478,9 @@ func seekRun(ctx context.Context, opts *seekOptions) error {
 	return nil
 }
 
-func quoteAll(ss []string) []string {
-	out := make([]string, len(ss))
-	for i, s := range ss {
-		out[i] = strconv.Quote(s)
-	}
-	return out
-}
-
-// applyPlan commits the new offsets of the rows without errors; a failed partition gets its
-// error in its row.
-func applyPlan(ctx context.Context, adm *kadm.Client, group string, res *SeekResult) error {
+// executeSeek commits the new offsets of the plan in one OffsetCommit (retried while the
+// coordinator is not ready); a failed partition gets its error in its row.
+func executeSeek(ctx context.Context, adm *cmdutil.Admin, group string, res *SeekResult) error {
 	os := make(kadm.Offsets)
 	for _, r := range res.Plan {
 		if r.Error == "" && r.New != nil {
@@ -357,9 +490,17 @@ func applyPlan(ctx context.Context, adm *kadm.Client, group string, res *SeekRes
 	if len(os) == 0 {
 		return nil
 	}
-	resp, err := adm.CommitOffsets(ctx, group, os)
-	if err != nil {
-		return fmt.Errorf("cannot commit the offsets of group %q: %v", group, err)
+	var resp kadm.OffsetResponses
+	err := retryCoordinatorErr(ctx, func() error {
+		var err error
+		resp, err = adm.CommitOffsets(ctx, group, os)
+		if err == nil {
+			err = resp.Error() // a coordinator error comes back on every partition
+		}
+		return err
+	})
+	if err != nil && resp == nil {
+		return fmt.Errorf("cannot commit the offsets of group %q: %v", group, errText(err))
 	}
 	for i := range res.Plan {
 		r := &res.Plan[i]
@@ -371,7 +512,7 @@ func applyPlan(ctx context.Context, adm *kadm.Client, group string, res *SeekRes
 }
 
 func printPlan(opts *seekOptions, res SeekResult) error {
-	if opts.Export {
+	if opts.Printer.Format == formatCSV {
 		m := map[tp]int64{}
 		for _, r := range res.Plan {
 			if r.Error == "" && r.New != nil {
@@ -397,7 +538,7 @@ func printPlan(opts *seekOptions, res SeekResult) error {
 		if t.Wide {
 			headers = append(headers, "NOTE")
 		}
-		return t.Table(headers, rows)
+		return safeTable(t, headers, rows)
 	})
 }
 
@@ -406,12 +547,7 @@ func printPlan(opts *seekOptions, res SeekResult) error {
 // with a note; a partition whose offsets are unknown, or that has no commit to shift from, gets
 // an error and is not moved.
 func seekPlan(parts []tp, spec *offsetspec.Spec, file map[tp]int64, commits kadm.OffsetResponses, start, end, atTime kadm.ListedOffsets) []SeekRow {
-	sort.Slice(parts, func(i, j int) bool {
-		if parts[i].Topic != parts[j].Topic {
-			return parts[i].Topic < parts[j].Topic
-		}
-		return parts[i].Partition < parts[j].Partition
-	})
+	sortTPs(parts)
 	rows := make([]SeekRow, 0, len(parts))
 	for _, k := range parts {
 		r := SeekRow{Topic: k.Topic, Partition: k.Partition}
@@ -421,46 +557,15 @@ func seekPlan(parts []tp, spec *offsetspec.Spec, file map[tp]int64, commits kadm
 		lo, lerr := listed(start, nil, k)
 		hi, herr := listed(end, nil, k)
 		if lerr != nil || herr != nil {
-			r.Error = "offsets not available: " + errText(errors.Join(lerr, herr))
+			r.Error = "offsets not available: " + errText(cmp.Or(lerr, herr)) // one reason, not the same twice
 			rows = append(rows, r)
 			continue
 		}
-		var target int64
-		switch {
-		case spec == nil:
-			target = file[k]
-		case spec.Kind == offsetspec.Start:
-			target = lo
-		case spec.Kind == offsetspec.End:
-			target = hi
-		case spec.Kind == offsetspec.Exact:
-			target = spec.Offset
-		case spec.Kind == offsetspec.FromStart || spec.Kind == offsetspec.FromEnd:
-			if r.Current == nil {
-				r.Error = "no committed offset to move from: use start, end, an offset or a time"
-				rows = append(rows, r)
-				continue
-			}
-			if spec.Kind == offsetspec.FromStart {
-				target = *r.Current + spec.Offset
-			} else {
-				target = *r.Current - spec.Offset
-			}
-		case spec.Kind == offsetspec.Time:
-			o, ok := atTime.Lookup(k.Topic, k.Partition)
-			switch {
-			case !ok || o.Err != nil:
-				r.Error = "offset for time not available"
-				if ok {
-					r.Error += ": " + errText(o.Err)
-				}
-				rows = append(rows, r)
-				continue
-			case o.Offset < 0:
-				target = hi // no record at or after that time: the end
-			default:
-				target = o.Offset
-			}
+		target, err := seekTarget(k, spec, file, r.Current, lo, hi, atTime)
+		if err != "" {
+			r.Error = err
+			rows = append(rows, r)
+			continue
 		}
 		switch {
 		case target < lo:
@@ -477,4 +582,38 @@ func seekPlan(parts []tp, spec *offsetspec.Spec, file map[tp]int64, commits kadm
 		rows = append(rows, r)
 	}
 	return rows
+}
+
+// seekTarget is k's target before clamping to [lo, hi], or why there is none.
+func seekTarget(k tp, spec *offsetspec.Spec, file map[tp]int64, current *int64, lo, hi int64, atTime kadm.ListedOffsets) (int64, string) {
+	switch {
+	case spec == nil:
+		return file[k], ""
+	case spec.Kind == offsetspec.Start:
+		return lo, ""
+	case spec.Kind == offsetspec.End:
+		return hi, ""
+	case spec.Kind == offsetspec.Exact:
+		return spec.Offset, ""
+	case spec.Kind == offsetspec.FromStart || spec.Kind == offsetspec.FromEnd:
+		if current == nil {
+			return 0, "no committed offset to move from: use start, end, an offset or a time"
+		}
+		if spec.Kind == offsetspec.FromStart {
+			return *current + spec.Offset, ""
+		}
+		return *current - spec.Offset, ""
+	case spec.Kind == offsetspec.Time:
+		o, ok := atTime.Lookup(k.Topic, k.Partition)
+		switch {
+		case !ok:
+			return 0, "offset for time not available"
+		case o.Err != nil:
+			return 0, "offset for time not available: " + errText(o.Err)
+		case o.Offset < 0:
+			return hi, "" // no record at or after that time: the end
+		}
+		return o.Offset, ""
+	}
+	return 0, "unknown target"
 }

@@ -75,6 +75,11 @@ func TestSeekPlanEverySpec(t *testing.T) {
 	if !strings.Contains(got, `"new_offset":null`) || !strings.Contains(got, `"error":"offsets not available: NOT_LEADER_FOR_PARTITION`) {
 		t.Errorf("unlistable partition: %s", got)
 	}
+	// Missing from both listings: the reason once, not once per listing (issue 17 #19).
+	got = planJSON(t, seekPlan([]tp{{"t", 9}}, spec("end"), nil, commits, start, end, nil))
+	if want := `[{"topic":"t","partition":9,"current_offset":null,"new_offset":null,"delta":null,"error":"offsets not available: partition not in the cluster's metadata"}]`; got != want {
+		t.Errorf("missing partition:\n%s\nwant\n%s", got, want)
+	}
 }
 
 func TestSeekValidate(t *testing.T) {

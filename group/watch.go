@@ -3,9 +3,11 @@ package group
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
+	"github.com/kafkit/kafkit/internal/cmdutil"
 	"github.com/kafkit/kafkit/internal/output"
 )
 
@@ -124,4 +126,10 @@ func watchFrame(prev, cur []LagRow, prevAt, at time.Time, every time.Duration, t
 	b.WriteString("\n")
 	err := p.Print(&b, rows, func(t *output.Text) error { return writeLag(t, rows, partitions, true) })
 	return b.Bytes(), err
+}
+
+// interrupted reports whether ctx ended because the user pressed Ctrl-C (or sent SIGTERM).
+func interrupted(ctx context.Context) bool {
+	var intr cmdutil.Interrupted
+	return errors.As(context.Cause(ctx), &intr)
 }
