@@ -2,7 +2,6 @@ package produce
 
 import (
 	"context"
-	"math/bits"
 	"strings"
 	"sync"
 	"time"
@@ -102,28 +101,4 @@ func (l *retryErrors) last() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.err
-}
-
-// Large values (over arenaChunk/16) are recycled through size-classed pools once their
-// promise has run: producing a 1 GB file of 100 KB records then allocates a few hundred
-// buffers, not ten thousand, so the garbage collector has little to do and memory stays flat.
-var bufPools [32]sync.Pool
-
-func sizeClass(n int) int { return bits.Len(uint(n - 1)) }
-
-func getBuf(n int) []byte {
-	c := sizeClass(n)
-	if p, ok := bufPools[c].Get().(*[]byte); ok {
-		return (*p)[:0]
-	}
-	return make([]byte, 0, 1<<c)
-}
-
-func putBuf(b []byte) {
-	c := sizeClass(cap(b))
-	if cap(b) != 1<<c {
-		return // not from getBuf
-	}
-	b = b[:0]
-	bufPools[c].Put(&b)
 }

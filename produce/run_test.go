@@ -28,8 +28,9 @@ import (
 
 // harness is a kfake cluster with a 6-partition topic "t" and a factory with captured streams.
 type harness struct {
-	c   *kfake.Cluster
-	env *testkit.Env
+	c       *kfake.Cluster
+	env     *testkit.Env
+	signals chan os.Signal // set: the signals after the first interrupt (default: the process's)
 }
 
 func newHarness(t *testing.T, opts ...kfake.Opt) *harness {
@@ -41,7 +42,8 @@ func newHarness(t *testing.T, opts ...kfake.Opt) *harness {
 	return &harness{c: c, env: testkit.Factory(t, c)}
 }
 
-// run runs `produce` with args (TOPIC included) and stdin; it returns the error from RunE.
+// run parses args (TOPIC included) as the command does and calls produceRun with stdin; it
+// returns produceRun's error (or the usage error).
 func (h *harness) run(t *testing.T, stdin string, args ...string) error {
 	t.Helper()
 	return h.runCtx(t, context.Background(), stdin, args...)
@@ -51,13 +53,14 @@ func (h *harness) runCtx(t *testing.T, ctx context.Context, stdin string, args .
 	t.Helper()
 	h.env.In.Reset()
 	h.env.In.WriteString(stdin)
-	cmd := newCmdProduce(h.env.F, nil)
-	cmd.SetArgs(args)
-	cmd.SetOut(io.Discard)
-	cmd.SetErr(io.Discard)
-	cmd.SilenceUsage = true
-	cmd.SilenceErrors = true
-	return cmd.ExecuteContext(ctx)
+	o, err := parseOptions(h.env.F, args...)
+	if err != nil {
+		return err
+	}
+	if h.signals != nil {
+		o.Signals = func() (<-chan os.Signal, func()) { return h.signals, func() {} }
+	}
+	return produceRun(ctx, o)
 }
 
 // rec is a consumed record, written for comparison.
@@ -487,7 +490,7 @@ func TestProduceNotEnoughReplicasTimesOut(t *testing.T) {
 		"produced 0 records (0 B) to t: 0 partitions,",
 		", 8 failed\n",
 		"error: 8 of 8 records were not delivered to t (0 delivered):\n",
-		": not acknowledged within --delivery-timeout (last error: NOT_ENOUGH_REPLICAS: Messages are rejected since there are fewer in-sync replicas than required.)\n",
+		": not acknowledged within --delivery-timeout 1s (last error: NOT_ENOUGH_REPLICAS: Messages are rejected since there are fewer in-sync replicas than required.)\n",
 		"  ... and 3 more\n",
 		"hint: fewer in-sync replicas than min.insync.replicas of t are up",
 	} {
@@ -673,7 +676,7 @@ func TestProduceClusterGoneFailsWithinDeliveryTimeout(t *testing.T) {
 	case <-time.After(20 * time.Second):
 		t.Fatal("still producing 20s after a 1s delivery timeout")
 	}
-	if got := h.env.ErrOut.String(); !strings.Contains(got, "error: 2 of 2 records were not delivered to t (0 delivered):\n  line 1: not acknowledged within --delivery-timeout") {
+	if got := h.env.ErrOut.String(); !strings.Contains(got, "error: 2 of 2 records were not delivered to t (0 delivered):\n  line 1: not acknowledged within --delivery-timeout 1s") {
 		t.Errorf("stderr:\n%s", got)
 	}
 }
