@@ -4,43 +4,68 @@ import (
 	"context"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
 )
 
-// deadlines hands out the contexts that bound each record's delivery (--delivery-timeout):
-// records produced within the same tenth of a second share one context, so the bound costs
-// no allocation per record. The client fails a record whose context is done when that is
-// safe (the record was never sent, or its request was answered), as with delivery.timeout.ms.
+// deadlines hands out the contexts that bound each record's delivery (--timeout, or
+// --delivery-timeout): records produced within the same tenth of a second share one context,
+// so the bound costs no allocation and no clock read per record. A ticker advances gen every
+// deadlineBucket; a record built after a long wait for buffer space therefore gets a fresh
+// context, not one already close to its end. The client fails a record whose context is done
+// when that is safe (the record was never sent, or its request was answered), as with
+// delivery.timeout.ms.
 type deadlines struct {
 	timeout time.Duration
-	n       int
-	since   time.Time
+	gen     atomic.Uint32 // advanced every deadlineBucket
+	seen    uint32        // the gen of ctx
 	ctx     context.Context
 	cancels []context.CancelFunc
+	stop    chan struct{}
 }
 
 const deadlineBucket = 100 * time.Millisecond
+
+// newDeadlines starts the ticker (none without a timeout); release stops it.
+func newDeadlines(timeout time.Duration) *deadlines {
+	d := &deadlines{timeout: timeout}
+	if timeout > 0 {
+		d.stop = make(chan struct{})
+		go func() {
+			t := time.NewTicker(deadlineBucket)
+			defer t.Stop()
+			for {
+				select {
+				case <-d.stop:
+					return
+				case <-t.C:
+					d.gen.Add(1)
+				}
+			}
+		}()
+	}
+	return d
+}
 
 func (d *deadlines) current() context.Context {
 	if d.timeout <= 0 {
 		return context.Background()
 	}
-	d.n++
-	if d.ctx != nil && d.n%64 != 0 {
-		return d.ctx
-	}
-	now := time.Now()
-	if d.ctx == nil || now.Sub(d.since) > deadlineBucket {
-		ctx, cancel := context.WithDeadline(context.Background(), now.Add(d.timeout))
-		d.ctx, d.since = ctx, now
+	if g := d.gen.Load(); d.ctx == nil || g != d.seen {
+		ctx, cancel := context.WithTimeout(context.Background(), d.timeout)
+		d.ctx, d.seen = ctx, g
 		d.cancels = append(d.cancels, cancel)
 	}
 	return d.ctx
 }
 
 func (d *deadlines) release() {
+	if d.stop != nil {
+		close(d.stop)
+		d.stop = nil
+	}
 	for _, c := range d.cancels {
 		c()
 	}

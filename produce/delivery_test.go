@@ -20,9 +20,9 @@ import (
 func TestDeadlinesShareABucket(t *testing.T) {
 	var none deadlines
 	if none.current().Done() != nil {
-		t.Fatal("no --delivery-timeout: the context must never end")
+		t.Fatal("no delivery timeout: the context must never end")
 	}
-	d := &deadlines{timeout: 50 * time.Millisecond}
+	d := &deadlines{timeout: 50 * time.Millisecond} // no ticker: the test advances gen
 	defer d.release()
 	first := d.current()
 	for range 1000 {
@@ -31,16 +31,23 @@ func TestDeadlinesShareABucket(t *testing.T) {
 		}
 	}
 	<-first.Done() // the deadline passes
-	time.Sleep(deadlineBucket)
-	var later = first
-	for range 64 {
-		later = d.current()
+	if d.current() != first {
+		t.Fatal("a new context before the bucket ended")
 	}
+	d.gen.Add(1) // a tick: the next record gets a context of its own
+	later := d.current()
 	if later == first || later.Err() != nil {
-		t.Fatalf("a new bucket was not started after the old one expired")
+		t.Fatalf("a new bucket was not started after the tick")
 	}
 	if len(d.cancels) != 2 {
 		t.Errorf("%d contexts made, want 2", len(d.cancels))
+	}
+	// The ticker advances gen every deadlineBucket.
+	ticking := newDeadlines(time.Second)
+	defer ticking.release()
+	time.Sleep(3 * deadlineBucket)
+	if g := ticking.gen.Load(); g < 1 {
+		t.Errorf("gen %d after 3 buckets", g)
 	}
 }
 

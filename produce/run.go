@@ -158,7 +158,7 @@ func newRunner(o *produceOptions, info topicInfo, lim limits) (*runner, error) {
 	r := &runner{
 		o: o, cl: cl, limit: lim.record, partitions: info.partitions, abortCtx: abortCtx, abort: abort,
 		acc: newAccounting(info.partitions), start: time.Now(), errs: errs,
-		deadlines: &deadlines{timeout: timeout}, within: within,
+		deadlines: newDeadlines(timeout), within: within,
 		fixed: kgoHeaders(o.Headers),
 	}
 	if o.KeySet {
