@@ -165,7 +165,7 @@ func TestProduceDisruptiveTimeoutTwoBrokersDown(t *testing.T) {
 	if r.Code != 1 {
 		t.Fatalf("want exit 1 with two of three brokers down: %s", r)
 	}
-	if took > 10*time.Second {
+	if took > 8*time.Second {
 		t.Errorf("took %s with --timeout 5s", took.Round(time.Millisecond))
 	}
 	m := regexp.MustCompile(`error: (\d+) of 2000 records were not delivered to \S+ \((\d+) delivered\):\n  [^\n]*: not acknowledged within --timeout 5s`).FindStringSubmatch(r.Stderr)

@@ -1,6 +1,8 @@
 package produce
 
 import (
+	"context"
+	"errors"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -22,6 +24,10 @@ type accounting struct {
 	failures []failure      // the first maxErrorsShown
 	done     chan struct{}  // signalled on every promise while settle waits
 	waiting  atomic.Bool
+
+	timedOut atomic.Bool   // a record was not acknowledged within the delivery timeout
+	halt     *atomic.Bool  // set with timedOut: the reader stops (nil: it goes on)
+	halted   chan struct{} // closed when halt is set
 }
 
 type failure struct {
@@ -55,6 +61,12 @@ func (a *accounting) promise(r *kgo.Record, err error) {
 		}
 	} else {
 		a.failed.Add(1)
+		if isTimeout(err) && a.timedOut.CompareAndSwap(false, true) {
+			if a.halt != nil {
+				a.halt.Store(true) // the cluster is not keeping up: send nothing more
+				close(a.halted)
+			}
+		}
 		f := failure{err: err}
 		if m != nil {
 			f.file, f.line = m.file, m.line
@@ -115,6 +127,9 @@ func (r *runner) result(elapsed time.Duration) result {
 	res.Partitions += len(a.extra)
 	seen := map[string]bool{}
 	for _, f := range a.failures {
+		if r.flushTimedOut && (errors.Is(f.err, context.Canceled) || errors.Is(f.err, kgo.ErrClientClosed)) {
+			f.err = context.DeadlineExceeded // failed by kafkit when the delivery timeout ran out
+		}
 		res.Failures = append(res.Failures, r.pos(f.file, f.line)+": "+describeProduceErr(f.err, r.errs.last(), r.within).Error())
 		if h := hint(f.err, r.errs.last(), r.o.Topic); h != "" && !seen[h] {
 			seen[h] = true

@@ -2,6 +2,7 @@ package produce
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -104,11 +105,15 @@ func (l *retryErrors) Log(level kgo.LogLevel, msg string, keyvals ...any) {
 			}
 		}
 	case "produce request failed, triggering metadata update",
-		"produce request failed with a retryable error, retrying without a metadata update":
+		"produce request failed with a retryable error, retrying without a metadata update",
+		"producer id initialization resulted in retryable error, discarding initialization attempt",
+		"producer id initialization failure, discarding initialization attempt":
 		for i := 0; i+1 < len(keyvals); i += 2 {
-			if err, ok := keyvals[i+1].(error); ok && keyvals[i] == "err" {
-				l.set(err.Error())
+			err, ok := keyvals[i+1].(error)
+			if !ok || keyvals[i] != "err" || errors.Is(err, context.Canceled) || errors.Is(err, kgo.ErrClientClosed) {
+				continue // kafkit stopping the client is not the cluster's reason
 			}
+			l.set(err.Error())
 		}
 	}
 }

@@ -96,6 +96,21 @@ func TestRetryErrorsReadsKgoItself(t *testing.T) {
 			t.Errorf("reason read from kgo's log = %q, want %q", got, want)
 		}
 	})
+	t.Run("COORDINATOR_LOAD_IN_PROGRESS for the producer ID", func(t *testing.T) {
+		c := testkit.Cluster(t)
+		if err := c.CreateTopic("t", 1, nil); err != nil {
+			t.Fatal(err)
+		}
+		c.ControlKey(int16(kmsg.InitProducerID), func(kreq kmsg.Request) (kmsg.Response, error, bool) {
+			c.KeepControl()
+			resp := kreq.ResponseKind().(*kmsg.InitProducerIDResponse)
+			resp.ErrorCode = kerr.CoordinatorLoadInProgress.Code
+			return resp, nil, true
+		})
+		if got, want := produceOnce(t, c).last(), kerr.CoordinatorLoadInProgress.Error(); got != want {
+			t.Errorf("reason read from kgo's log = %q, want %q", got, want)
+		}
+	})
 	t.Run("connection dropped", func(t *testing.T) {
 		c := testkit.Cluster(t)
 		if err := c.CreateTopic("t", 1, nil); err != nil {

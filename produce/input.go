@@ -104,6 +104,7 @@ func (r *runner) read() error {
 			return err
 		}
 	}
+	r.eof = !r.stop.Load()
 	return nil
 }
 

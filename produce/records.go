@@ -45,6 +45,7 @@ func (r *runner) send(file int32, line int64, p *parsed, owned bool) error {
 		return nil
 	}
 	r.acc.sent.Add(1)
+	r.lastFile, r.lastLine = file, line
 	r.cl.Produce(r.abortCtx, rec, r.acc.promise)
 	return nil
 }

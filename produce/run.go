@@ -134,6 +134,13 @@ type runner struct {
 	stop      atomic.Bool
 	bytesRead atomic.Int64
 
+	// Written by the reader, read after it has finished.
+	eof      bool  // the whole input was read
+	lastFile int32 // the last record handed to the client
+	lastLine int64
+
+	flushTimedOut bool // the wait for acknowledgements outlasted the delivery timeout
+
 	slab  []slot
 	arena []byte
 
@@ -163,6 +170,9 @@ func newRunner(o *produceOptions, info topicInfo, lim limits) (*runner, error) {
 	}
 	if o.KeySet {
 		r.fixedKey = []byte(o.Key)
+	}
+	if !(o.IO.InTTY && stdinOnly(o.Files)) {
+		r.acc.halt, r.acc.halted = &r.stop, make(chan struct{}) // a person typing goes on after a timeout
 	}
 	return r, nil
 }
@@ -230,13 +240,10 @@ func (r *runner) produceAll(sctx context.Context) outcome {
 		readFinished = true
 	case <-sctx.Done():
 		out.stopCause = context.Cause(sctx)
+	case <-r.acc.halted: // a record timed out: the reader stops, maybe blocked reading stdin
 	}
 	if out.stopCause == nil {
-		// Wait for every acknowledgement; an interrupt during the wait turns it into the
-		// bounded wait below.
-		if err := r.cl.Flush(sctx); err != nil {
-			out.stopCause = context.Cause(sctx)
-		}
+		out.stopCause = r.flush(sctx)
 	}
 	if out.stopCause != nil {
 		r.stop.Store(true)
@@ -270,6 +277,31 @@ func (r *runner) startProgress(interactive bool) *progress {
 	bar.start()
 	return bar
 }
+
+// flush waits for every acknowledgement, for at most the delivery timeout (and a moment for
+// the client to fail what timed out): the last record was read just before, so none is cut
+// short, and a client stuck before sending (no producer ID with the quorum gone, say) cannot
+// hold the run past the bound. It returns the cause when sctx ended (an interrupt during the
+// wait turns into the bounded wait of drain).
+func (r *runner) flush(sctx context.Context) error {
+	ctx := sctx
+	if timeout := r.deadlines.timeout; timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(sctx, timeout+flushGrace)
+		defer cancel()
+	}
+	if err := r.cl.Flush(ctx); err != nil {
+		if cause := context.Cause(sctx); cause != nil {
+			return cause
+		}
+		r.flushTimedOut = true
+	}
+	return nil
+}
+
+// flushGrace is how long past the delivery timeout kafkit waits for the client to fail
+// records that timed out before it stops them itself.
+const flushGrace = 500 * time.Millisecond
 
 // drain waits up to --timeout for the records in flight once the run was stopped early. A
 // second SIGINT or SIGTERM ends the wait at once: it reports true.
@@ -316,6 +348,10 @@ func (r *runner) report(out outcome) error {
 	}
 	writeSkipped(w, r)
 	failed := writeFailures(w, o.Topic, res)
+	if !r.eof && out.readErr == nil && r.acc.timedOut.Load() && r.acc.halt != nil {
+		fmt.Fprintf(w, "stopped reading after %s: records were not acknowledged within %s, so nothing after it was sent\n",
+			r.pos(r.lastFile, r.lastLine), r.within)
+	}
 	if out.readErr != nil {
 		var ie *inputError
 		if errors.As(out.readErr, &ie) && res.Sent > 0 {

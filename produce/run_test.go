@@ -803,3 +803,59 @@ interrupted: 0 records delivered, 2 not delivered
 		t.Errorf("stderr:\n%s\nwant\n%s", rest, want)
 	}
 }
+
+func TestProduceStopsReadingAfterATimeout(t *testing.T) {
+	// Once a record is not acknowledged within --timeout, kafkit sends nothing more, even if
+	// the input goes on (or waits, as a pipe nobody writes to): it says where it stopped.
+	h := newHarness(t)
+	h.withTimeout(time.Second)
+	failProduce(h.c, kerr.NotEnoughReplicas.Code, true)
+	br := &blockingReader{lines: make(chan string, 10)}
+	defer close(br.lines)
+	h.env.F.IO.In = br
+	br.lines <- "a\nb\n"
+	done := make(chan error, 1)
+	go func() { done <- h.run(t, "", "t", "-p", "0") }()
+	var err error
+	select {
+	case err = <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("still producing 10s after records timed out with --timeout 1s")
+	}
+	if err != cmdutil.SilentError {
+		t.Fatalf("err = %v", err)
+	}
+	reason := "not acknowledged within --timeout 1s (last error: " + kerr.NotEnoughReplicas.Error() + ")"
+	want := "error: 2 of 2 records were not delivered to t (0 delivered):\n  line 1: " + reason + "\n  line 2: " + reason + "\n" +
+		"hint: fewer in-sync replicas than min.insync.replicas of t are up: check the brokers (kafkit cluster info), or produce with --acks 1 if losing records is acceptable\n" +
+		"stopped reading after line 2: records were not acknowledged within --timeout 1s, so nothing after it was sent\n"
+	if got := h.env.ErrOut.String(); got != want {
+		t.Errorf("stderr:\n%s\nwant\n%s", got, want)
+	}
+}
+
+func TestProduceTimeoutBoundsAStuckClient(t *testing.T) {
+	// Produce requests answered only after 3s: records in flight cannot be failed by the client
+	// before the answer, and the run still ends after about --timeout (1s), the records
+	// reported as not acknowledged in time. (The real cluster's case: two of three brokers
+	// down, a producer ID that cannot be had, 9s with --timeout 5s.)
+	h := newHarness(t)
+	h.withTimeout(time.Second)
+	h.c.ControlKey(int16(kmsg.Produce), func(kreq kmsg.Request) (kmsg.Response, error, bool) {
+		h.c.KeepControl()
+		h.c.SleepControl(func() { time.Sleep(3 * time.Second) })
+		return nil, nil, false // then answered as usual
+	})
+	err, took := h.runBounded(t, 15*time.Second, "a\nb\n", "t", "-p", "0")
+	if err != cmdutil.SilentError {
+		t.Fatalf("err = %v", err)
+	}
+	if took > 2500*time.Millisecond {
+		t.Errorf("took %s with --timeout 1s", took)
+	}
+	want := "error: 2 of 2 records were not delivered to t (0 delivered):\n  line 1: not acknowledged within --timeout 1s\n  line 2: not acknowledged within --timeout 1s\n" +
+		"hint: records time out when brokers are down or overloaded: check the brokers (kafkit cluster info), or give each record longer with --delivery-timeout (e.g. 2m)\n"
+	if got := h.env.ErrOut.String(); got != want {
+		t.Errorf("stderr:\n%s\nwant\n%s", got, want)
+	}
+}

@@ -18,7 +18,7 @@ import (
 // while retrying, the reason a record timed out; within names the bound ("--timeout 10s").
 func describeProduceErr(err error, last, within string) error {
 	switch {
-	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, kgo.ErrRecordTimeout):
+	case isTimeout(err):
 		msg := "not acknowledged within " + within
 		if _, l, ok := strings.Cut(err.Error(), "last err: "); ok {
 			last = l
@@ -33,8 +33,13 @@ func describeProduceErr(err error, last, within string) error {
 	return err
 }
 
+// isTimeout reports whether a record failed for want of an acknowledgement in time.
+func isTimeout(err error) bool {
+	return errors.Is(err, context.DeadlineExceeded) || errors.Is(err, kgo.ErrRecordTimeout)
+}
+
 func hint(err error, last, topic string) string {
-	timedOut := errors.Is(err, context.DeadlineExceeded) || errors.Is(err, kgo.ErrRecordTimeout)
+	timedOut := isTimeout(err)
 	switch {
 	case errors.Is(err, kerr.NotEnoughReplicas), errors.Is(err, kerr.NotEnoughReplicasAfterAppend),
 		timedOut && strings.HasPrefix(last, "NOT_ENOUGH_REPLICAS"):
