@@ -102,7 +102,8 @@ written to the network). A record larger than --max-record-bytes (default: the t
 max.message.bytes) fails before it is sent, naming its line and size. Each record must be
 acknowledged within --timeout (10s by default) of being read, or within --delivery-timeout
 when given (0: no limit, as the Java producer's delivery.timeout.ms): with brokers down, the
-run ends after about that long instead of retrying for minutes.
+run ends after about that long instead of retrying for minutes. Once a record has timed out,
+nothing more is read or sent, and the report names the last line sent.
 
 Accounting: exit 0 only if every record was acknowledged by the cluster. Otherwise exit 1 with
 the count of failed records and the first errors with their line numbers and the cluster's
