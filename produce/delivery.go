@@ -33,13 +33,14 @@ const deadlineBucket = 100 * time.Millisecond
 func newDeadlines(timeout time.Duration) *deadlines {
 	d := &deadlines{timeout: timeout}
 	if timeout > 0 {
-		d.stop = make(chan struct{})
+		stop := make(chan struct{})
+		d.stop = stop
 		go func() {
 			t := time.NewTicker(deadlineBucket)
 			defer t.Stop()
 			for {
 				select {
-				case <-d.stop:
+				case <-stop:
 					return
 				case <-t.C:
 					d.gen.Add(1)

@@ -217,6 +217,7 @@ type outcome struct {
 	readErr   error // a bad input record or an error reading the input
 	stopCause error // an interrupt, or a connection failure retrying cannot fix
 	again     bool  // a second signal cut the wait for records in flight short
+	readDone  bool  // the reader returned: its fields (eof, lastLine) may be read
 	res       result
 }
 
@@ -255,9 +256,11 @@ func (r *runner) produceAll(sctx context.Context) outcome {
 	if !readFinished {
 		select {
 		case out.readErr = <-readDone:
+			readFinished = true
 		case <-time.After(100 * time.Millisecond): // blocked reading stdin: nothing more is sent
 		}
 	}
+	out.readDone = readFinished
 	r.stop.Store(true)
 	r.cl.Close() // fails every record still in flight: their promises run before it returns
 	r.acc.settle(r.acc.sent.Load(), 2*time.Second)
@@ -348,9 +351,13 @@ func (r *runner) report(out outcome) error {
 	}
 	writeSkipped(w, r)
 	failed := writeFailures(w, o.Topic, res)
-	if !r.eof && out.readErr == nil && r.acc.timedOut.Load() && r.acc.halt != nil {
-		fmt.Fprintf(w, "stopped reading after %s: records were not acknowledged within %s, so nothing after it was sent\n",
-			r.pos(r.lastFile, r.lastLine), r.within)
+	if r.acc.halt != nil && r.acc.timedOut.Load() && out.readErr == nil && !(out.readDone && r.eof) {
+		at := "" // the reader may still be blocked reading stdin: then only the count is known
+		if out.readDone && res.Sent > 0 {
+			at = " (" + r.pos(r.lastFile, r.lastLine) + ")"
+		}
+		fmt.Fprintf(w, "stopped reading after %s%s: records were not acknowledged within %s, so nothing after that was sent\n",
+			text.Count(int(res.Sent), "record"), at, r.within)
 	}
 	if out.readErr != nil {
 		var ie *inputError

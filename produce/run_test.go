@@ -828,7 +828,7 @@ func TestProduceStopsReadingAfterATimeout(t *testing.T) {
 	reason := "not acknowledged within --timeout 1s (last error: " + kerr.NotEnoughReplicas.Error() + ")"
 	want := "error: 2 of 2 records were not delivered to t (0 delivered):\n  line 1: " + reason + "\n  line 2: " + reason + "\n" +
 		"hint: fewer in-sync replicas than min.insync.replicas of t are up: check the brokers (kafkit cluster info), or produce with --acks 1 if losing records is acceptable\n" +
-		"stopped reading after line 2: records were not acknowledged within --timeout 1s, so nothing after it was sent\n"
+		"stopped reading after 2 records: records were not acknowledged within --timeout 1s, so nothing after that was sent\n"
 	if got := h.env.ErrOut.String(); got != want {
 		t.Errorf("stderr:\n%s\nwant\n%s", got, want)
 	}
