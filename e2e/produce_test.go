@@ -419,7 +419,7 @@ func TestProduceDisruptiveNotEnoughReplicas(t *testing.T) {
 	}
 	for _, want := range []string{
 		"error: 3 of 3 records were not delivered to " + topic + " (0 delivered):\n",
-		"  line 1: not acknowledged within --delivery-timeout (last error: NOT_ENOUGH_REPLICAS: ",
+		"  line 1: not acknowledged within --delivery-timeout 8s (last error: NOT_ENOUGH_REPLICAS: ",
 		"hint: fewer in-sync replicas than min.insync.replicas of " + topic + " are up",
 	} {
 		if !strings.Contains(r.Stderr, want) {

@@ -2,46 +2,72 @@ package produce
 
 import (
 	"context"
-	"math/bits"
+	"errors"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
 )
 
-// deadlines hands out the contexts that bound each record's delivery (--delivery-timeout):
-// records produced within the same tenth of a second share one context, so the bound costs
-// no allocation per record. The client fails a record whose context is done when that is
-// safe (the record was never sent, or its request was answered), as with delivery.timeout.ms.
+// deadlines hands out the contexts that bound each record's delivery (--timeout, or
+// --delivery-timeout): records produced within the same tenth of a second share one context,
+// so the bound costs no allocation and no clock read per record. A ticker advances gen every
+// deadlineBucket; a record built after a long wait for buffer space therefore gets a fresh
+// context, not one already close to its end. The client fails a record whose context is done
+// when that is safe (the record was never sent, or its request was answered), as with
+// delivery.timeout.ms.
 type deadlines struct {
 	timeout time.Duration
-	n       int
-	since   time.Time
+	gen     atomic.Uint32 // advanced every deadlineBucket
+	seen    uint32        // the gen of ctx
 	ctx     context.Context
 	cancels []context.CancelFunc
+	stop    chan struct{}
 }
 
 const deadlineBucket = 100 * time.Millisecond
+
+// newDeadlines starts the ticker (none without a timeout); release stops it.
+func newDeadlines(timeout time.Duration) *deadlines {
+	d := &deadlines{timeout: timeout}
+	if timeout > 0 {
+		stop := make(chan struct{})
+		d.stop = stop
+		go func() {
+			t := time.NewTicker(deadlineBucket)
+			defer t.Stop()
+			for {
+				select {
+				case <-stop:
+					return
+				case <-t.C:
+					d.gen.Add(1)
+				}
+			}
+		}()
+	}
+	return d
+}
 
 func (d *deadlines) current() context.Context {
 	if d.timeout <= 0 {
 		return context.Background()
 	}
-	d.n++
-	if d.ctx != nil && d.n%64 != 0 {
-		return d.ctx
-	}
-	now := time.Now()
-	if d.ctx == nil || now.Sub(d.since) > deadlineBucket {
-		ctx, cancel := context.WithDeadline(context.Background(), now.Add(d.timeout))
-		d.ctx, d.since = ctx, now
+	if g := d.gen.Load(); d.ctx == nil || g != d.seen {
+		ctx, cancel := context.WithTimeout(context.Background(), d.timeout)
+		d.ctx, d.seen = ctx, g
 		d.cancels = append(d.cancels, cancel)
 	}
 	return d.ctx
 }
 
 func (d *deadlines) release() {
+	if d.stop != nil {
+		close(d.stop)
+		d.stop = nil
+	}
 	for _, c := range d.cancels {
 		c()
 	}
@@ -80,11 +106,15 @@ func (l *retryErrors) Log(level kgo.LogLevel, msg string, keyvals ...any) {
 			}
 		}
 	case "produce request failed, triggering metadata update",
-		"produce request failed with a retryable error, retrying without a metadata update":
+		"produce request failed with a retryable error, retrying without a metadata update",
+		"producer id initialization resulted in retryable error, discarding initialization attempt",
+		"producer id initialization failure, discarding initialization attempt":
 		for i := 0; i+1 < len(keyvals); i += 2 {
-			if err, ok := keyvals[i+1].(error); ok && keyvals[i] == "err" {
-				l.set(err.Error())
+			err, ok := keyvals[i+1].(error)
+			if !ok || keyvals[i] != "err" || errors.Is(err, context.Canceled) || errors.Is(err, kgo.ErrClientClosed) {
+				continue // kafkit stopping the client is not the cluster's reason
 			}
+			l.set(err.Error())
 		}
 	}
 }
@@ -102,28 +132,4 @@ func (l *retryErrors) last() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.err
-}
-
-// Large values (over arenaChunk/16) are recycled through size-classed pools once their
-// promise has run: producing a 1 GB file of 100 KB records then allocates a few hundred
-// buffers, not ten thousand, so the garbage collector has little to do and memory stays flat.
-var bufPools [32]sync.Pool
-
-func sizeClass(n int) int { return bits.Len(uint(n - 1)) }
-
-func getBuf(n int) []byte {
-	c := sizeClass(n)
-	if p, ok := bufPools[c].Get().(*[]byte); ok {
-		return (*p)[:0]
-	}
-	return make([]byte, 0, 1<<c)
-}
-
-func putBuf(b []byte) {
-	c := sizeClass(cap(b))
-	if cap(b) != 1<<c {
-		return // not from getBuf
-	}
-	b = b[:0]
-	bufPools[c].Put(&b)
 }

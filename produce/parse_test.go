@@ -240,14 +240,6 @@ func TestRecordBatchSize(t *testing.T) {
 	}
 }
 
-func TestUnescape(t *testing.T) {
-	for in, want := range map[string]string{`,`: ",", `\t`: "\t", `\\`: `\`, `"`: `"`, `\,`: `\,`, `::`: "::"} {
-		if got := unescape(in); got != want {
-			t.Errorf("unescape(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 func FuzzLineFormat(f *testing.F) {
 	f.Add([]byte("k,v"), []byte(","), true, []byte("NULL"))
 	f.Add([]byte("NULL"), []byte("::"), false, []byte("NULL"))

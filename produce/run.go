@@ -4,18 +4,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/twmb/franz-go/pkg/kadm"
-	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 
+	"github.com/kafkit/kafkit/internal/client"
 	"github.com/kafkit/kafkit/internal/cmdutil"
+	"github.com/kafkit/kafkit/internal/text"
 )
 
 // Buffering bounds: the producer holds at most this much not yet acknowledged, so memory stays
@@ -25,20 +24,38 @@ const (
 	maxBufferedRecords = 50_000
 	// maxErrorsShown is how many failed records are named with their line.
 	maxErrorsShown = 5
+	// kafkaMaxMessageBytes is Kafka's default max.message.bytes, used when the topic's is unknown.
+	kafkaMaxMessageBytes = 1048588
 )
 
-// topicInfo is what the up-front admin requests learn about the topic.
-type topicInfo struct {
-	partitions      int
-	maxMessageBytes int // 0: unknown
-}
-
+// produceRun sends the input and reports what the cluster acknowledged: check the files, learn
+// the topic, build the client, produce everything, wait for the outcome, report.
 func produceRun(ctx context.Context, o *produceOptions) error {
-	settings, err := o.Settings()
+	if err := checkFiles(o.Files); err != nil {
+		return err
+	}
+	info, err := prepareTopic(ctx, o)
 	if err != nil {
 		return err
 	}
-	for _, f := range o.Files {
+	lim := sizeLimits(o, info)
+	limitMemory(lim.buffered)
+	r, err := newRunner(o, info, lim)
+	if err != nil {
+		return err
+	}
+	defer r.close()
+	sctx, cancel, err := o.StreamContext(ctx)
+	if err != nil {
+		return err
+	}
+	defer cancel()
+	return r.report(r.produceAll(sctx))
+}
+
+// checkFiles fails up front on an input file that cannot be read.
+func checkFiles(files []string) error {
+	for _, f := range files {
 		if f == "-" {
 			continue
 		}
@@ -46,166 +63,31 @@ func produceRun(ctx context.Context, o *produceOptions) error {
 			return fmt.Errorf("cannot read %s: %v", f, unwrapPathErr(err))
 		}
 	}
-	info, err := prepareTopic(ctx, o)
-	if err != nil {
-		return err
-	}
-	limit := o.MaxRecordBytes
-	if limit == 0 {
-		limit = info.maxMessageBytes
-	}
-	if limit == 0 {
-		limit = 1048588 // Kafka's default max.message.bytes
-	}
-	batchMax := o.BatchMaxBytes
-	if batchMax == 0 {
-		batchMax = int32(min(max(limit, 512), 1<<30))
-	}
-	limit = min(limit, int(batchMax))
-
-	buffered := max(maxBufferedBytes, 2*limit)
-	limitMemory(buffered)
-	copts := []kgo.Opt{
-		kgo.DefaultProduceTopic(o.Topic),
-		kgo.RequiredAcks(acks(o.Acks)),
-		kgo.ProducerBatchCompression(codec(o.Compression)),
-		kgo.ProducerLinger(o.Linger),
-		kgo.ProducerBatchMaxBytes(batchMax),
-		kgo.RecordPartitioner(newPartitioner(int(batchMax))),
-		kgo.MaxBufferedRecords(maxBufferedRecords),
-		kgo.MaxBufferedBytes(buffered),
-	}
-	if o.Acks != "all" {
-		copts = append(copts, kgo.DisableIdempotentWrite())
-	}
-	// Retries are unlimited, as in the Java producer; the delivery timeout is enforced per
-	// record through its context (see deadlines), not kgo.RecordDeliveryTimeout, which
-	// measures from the record's timestamp and so would fail at once every record with an
-	// explicit --timestamp in the past. The logger keeps the errors behind retries, so a
-	// record that times out is reported with the cluster's reason (NOT_ENOUGH_REPLICAS...).
-	errs := &retryErrors{}
-	if settings.Verbose {
-		errs.inner = kgo.BasicLogger(o.IO.ErrOut, kgo.LogLevelDebug, func() string {
-			return time.Now().Format("15:04:05.000 ") + "kafkit: "
-		})
-	}
-	copts = append(copts, kgo.WithLogger(errs))
-	if o.DeliveryTimeout > 0 && o.Acks == "all" {
-		// Let the delivery timeout fail records already sent whose answer never came (the
-		// cluster went away): they are reported as not delivered, as the Java producer does
-		// after delivery.timeout.ms, instead of waiting forever.
-		copts = append(copts, kgo.AllowIdempotentProduceCancellation())
-	}
-	cl, err := o.NewClient(copts...)
-	if err != nil {
-		return err
-	}
-	defer cl.Close()
-	sctx, cancel, err := o.StreamContext(ctx)
-	if err != nil {
-		return err
-	}
-	defer cancel()
-
-	abortCtx, abort := context.WithCancel(context.Background())
-	defer abort()
-	r := &runner{
-		o: o, cl: cl, limit: limit, partitions: info.partitions, abortCtx: abortCtx,
-		acc: newAccounting(info.partitions), start: time.Now(), errs: errs,
-		deadlines: &deadlines{timeout: o.DeliveryTimeout},
-	}
-	defer r.deadlines.release()
-	r.fixed = kgoHeaders(o.Headers)
-	if o.KeySet {
-		r.fixedKey = []byte(o.Key)
-	}
-	interactive := o.IO.InTTY && stdinOnly(o.Files) && o.Input != "raw"
-
-	var bar *progress
-	if !interactive && o.IO.ErrTTY && !o.Quiet && !stdinOnly(o.Files) {
-		bar = newProgress(o.IO.ErrOut, totalSize(o.Files), &r.bytesRead, &r.acc.delivered)
-		bar.start()
-	}
-
-	readDone := make(chan error, 1)
-	go func() {
-		if interactive {
-			readDone <- r.interactive()
-		} else {
-			readDone <- r.read()
-		}
-	}()
-	var readErr, stopCause error
-	readFinished := false
-	select {
-	case readErr = <-readDone:
-		readFinished = true
-	case <-sctx.Done():
-		stopCause = context.Cause(sctx)
-	}
-	if stopCause == nil {
-		// Wait for every acknowledgement; an interrupt during the wait turns it into the
-		// bounded wait below.
-		if err := cl.Flush(sctx); err != nil {
-			stopCause = context.Cause(sctx)
-		}
-	}
-	if stopCause != nil {
-		r.stop.Store(true)
-		bctx, bcancel := context.WithTimeout(context.Background(), settings.Timeout)
-		_ = cl.Flush(bctx)
-		bcancel()
-	}
-	// Fail what is still buffered (and a Produce waiting for buffer space), then wait for
-	// every promise so that the counts are final: only promises count records as delivered.
-	abort()
-	if !readFinished {
-		select {
-		case readErr = <-readDone:
-		case <-time.After(100 * time.Millisecond): // blocked reading stdin: nothing more is sent
-		}
-	}
-	r.stop.Store(true)
-	cl.Close()
-	r.acc.settle(r.acc.sent.Load(), 2*time.Second)
-	if bar != nil {
-		bar.stop()
-	}
-	res := r.result(time.Since(r.start))
-
-	showSummary := o.Summary || (!o.Quiet && (o.IO.ErrTTY || settings.Verbose))
-	var intr cmdutil.Interrupted
-	switch {
-	case stopCause != nil && errors.As(stopCause, &intr):
-		writeSummary(o.IO.ErrOut, o.Topic, res, true)
-		writeFailures(o.IO.ErrOut, o.Topic, res)
-		fmt.Fprintf(o.IO.ErrOut, "interrupted: %d records delivered, %d not delivered\n", res.Delivered, res.Sent-res.Delivered)
-		return &cmdutil.ExitError{Code: intr.ExitCode()}
-	case stopCause != nil:
-		writeFailures(o.IO.ErrOut, o.Topic, res)
-		if res.Sent > 0 {
-			fmt.Fprintf(o.IO.ErrOut, "stopped: %d records delivered, %d not delivered\n", res.Delivered, res.Sent-res.Delivered)
-		}
-		return stopCause
-	}
-	if showSummary {
-		writeSummary(o.IO.ErrOut, o.Topic, res, false)
-	}
-	writeSkipped(o.IO.ErrOut, r)
-	failed := writeFailures(o.IO.ErrOut, o.Topic, res)
-	if readErr != nil {
-		var ie *inputError
-		if errors.As(readErr, &ie) && res.Sent > 0 {
-			// Say what became of the records before the bad one (main prints "error: ").
-			return fmt.Errorf("%w\n%d of the %d %s before it delivered; nothing after it was sent", readErr,
-				res.Delivered, res.Sent, plural(int(res.Sent), "record"))
-		}
-		return readErr
-	}
-	if failed {
-		return cmdutil.SilentError
-	}
 	return nil
+}
+
+// limits are the size bounds of one run.
+type limits struct {
+	record   int   // largest record, as the broker measures a batch of one
+	batch    int32 // largest batch the client builds
+	buffered int   // bytes the client may hold unacknowledged
+}
+
+// sizeLimits derives the record, batch and buffer bounds from the flags and the topic.
+func sizeLimits(o *produceOptions, info topicInfo) limits {
+	record := o.MaxRecordBytes
+	if record == 0 {
+		record = info.maxMessageBytes
+	}
+	if record == 0 {
+		record = kafkaMaxMessageBytes
+	}
+	batch := o.BatchMaxBytes
+	if batch == 0 {
+		batch = int32(min(max(record, 512), 1<<30))
+	}
+	record = min(record, int(batch))
+	return limits{record: record, batch: batch, buffered: max(maxBufferedBytes, 2*record)}
 }
 
 // limitMemory sets a soft memory limit for the Go heap (unless GOMEMLIMIT is set), so that
@@ -220,158 +102,44 @@ func limitMemory(buffered int) {
 	debug.SetMemoryLimit(int64(max(64<<20, 3*buffered)))
 }
 
-// prepareTopic checks that the topic exists (creating it with --create-topic) and reads its
-// partition count and max.message.bytes: one bounded round of admin requests before sending.
-func prepareTopic(ctx context.Context, o *produceOptions) (topicInfo, error) {
-	ctx, cancel, err := o.Context(ctx)
-	if err != nil {
-		return topicInfo{}, err
+// deliveryTimeout bounds each record: --delivery-timeout when given, else --timeout, so that
+// `kafkit --timeout 5s produce` with brokers down ends after about 5 s. The flag that set it
+// is named in the failure report.
+func (o *produceOptions) deliveryTimeout() (time.Duration, string) {
+	if o.DeliveryTimeoutSet {
+		return o.DeliveryTimeout, "--delivery-timeout " + o.DeliveryTimeout.String()
 	}
-	defer cancel()
-	adm, err := o.Admin()
-	if err != nil {
-		return topicInfo{}, err
-	}
-	tds, err := adm.ListTopics(ctx, o.Topic)
-	if err != nil {
-		return topicInfo{}, err
-	}
-	td, ok := tds[o.Topic]
-	missing := !ok || errors.Is(td.Err, kerr.UnknownTopicOrPartition)
-	if missing && o.CreateTopic {
-		resp, err := adm.CreateTopic(ctx, -1, -1, nil, o.Topic)
-		if err == nil {
-			err = resp.Err
-		}
-		if err != nil && !errors.Is(err, kerr.TopicAlreadyExists) {
-			return topicInfo{}, fmt.Errorf("cannot create topic %s: %v", o.Topic, err)
-		}
-		if o.IO.ErrTTY {
-			fmt.Fprintf(o.IO.ErrOut, "created topic %s\n", o.Topic)
-		}
-		tds, err = adm.ListTopics(ctx, o.Topic)
-		if err != nil {
-			return topicInfo{}, err
-		}
-		td, ok = tds[o.Topic]
-		missing = !ok || errors.Is(td.Err, kerr.UnknownTopicOrPartition)
-		for i := 0; missing && i < 20 && ctx.Err() == nil; i++ { // metadata catches up
-			time.Sleep(100 * time.Millisecond)
-			tds, err = adm.ListTopics(ctx, o.Topic)
-			if err != nil {
-				return topicInfo{}, err
-			}
-			td, ok = tds[o.Topic]
-			missing = !ok || errors.Is(td.Err, kerr.UnknownTopicOrPartition)
-		}
-	}
-	if missing {
-		return topicInfo{}, fmt.Errorf("topic %s does not exist: create it (kafkit topic create %s) or pass --create-topic", o.Topic, o.Topic)
-	}
-	if td.Err != nil {
-		return topicInfo{}, fmt.Errorf("topic %s: %v", o.Topic, td.Err)
-	}
-	info := topicInfo{partitions: len(td.Partitions)}
-	if o.Partition >= 0 && int(o.Partition) >= info.partitions {
-		return topicInfo{}, cmdutil.UsageErrorf("partition %d does not exist: topic %s has %d partitions (0-%d)", o.Partition, o.Topic, info.partitions, info.partitions-1)
-	}
-	if o.MaxRecordBytes == 0 {
-		rcs, err := adm.DescribeTopicConfigs(ctx, o.Topic)
-		if err == nil {
-			info.maxMessageBytes = maxMessageBytes(rcs)
-		} else if ctx.Err() != nil {
-			return topicInfo{}, err
-		}
-		// Without DescribeConfigs permission, the Kafka default applies; the broker still
-		// refuses what is too large, and that is reported per record.
-	}
-	return info, nil
+	d := o.Timeout()
+	return d, "--timeout " + d.String()
 }
 
-func maxMessageBytes(rcs kadm.ResourceConfigs) int {
-	for _, rc := range rcs {
-		if rc.Err != nil {
-			continue
-		}
-		for _, c := range rc.Configs {
-			if c.Key == "max.message.bytes" && c.Value != nil {
-				var n int
-				if _, err := fmt.Sscan(*c.Value, &n); err == nil && n > 0 {
-					return n
-				}
-			}
-		}
-	}
-	return 0
-}
-
-func unwrapPathErr(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
-}
-
-func totalSize(files []string) int64 {
-	var n int64
-	for _, f := range files {
-		if st, err := os.Stat(f); err == nil {
-			n += st.Size()
-		}
-	}
-	return n
-}
-
-// inputError is a bad input record: its place in the input and what is wrong.
-type inputError struct {
-	pos string
-	err error
-}
-
-func (e *inputError) Error() string { return e.pos + ": " + e.err.Error() }
-
-// slot is a record with its place in the input, allocated in slabs so that producing a record
-// costs no allocation beyond its bytes. meta doubles as the record's Context, which is how the
-// promise learns the line of a failed record.
-type slot struct {
-	rec  kgo.Record
-	meta recMeta
-}
-
-// recMeta is the record's context: its delivery deadline, and its place in the input.
-type recMeta struct {
-	context.Context
-	file   int32
-	line   int64
-	pooled bool // the value came from getBuf: the promise gives it back
-}
-
-const (
-	slabSize   = 256
-	arenaChunk = 256 << 10
-)
-
-// emptyBytes is a non-nil empty slice: an empty value, not a null one.
-var emptyBytes = []byte{}
-
-// runner reads the input and hands records to the client; one goroutine runs it.
+// runner is one run: the client, the accounting, and the reader's state (input.go,
+// records.go). The reader runs in one goroutine; promises update acc.
 type runner struct {
 	o          *produceOptions
 	cl         *kgo.Client
 	limit      int
 	partitions int
 	abortCtx   context.Context
+	abort      context.CancelFunc
 	acc        *accounting
 	start      time.Time
 	errs       *retryErrors
 	deadlines  *deadlines
+	within     string // "--timeout 10s": the delivery bound, for the failure report
 
 	fixed    []kgo.RecordHeader // -H headers, shared read-only by every record
 	fixedKey []byte
 
 	stop      atomic.Bool
 	bytesRead atomic.Int64
+
+	// Written by the reader, read after it has finished.
+	eof      bool  // the whole input was read
+	lastFile int32 // the last record handed to the client
+	lastLine int64
+
+	flushTimedOut bool // the wait for acknowledgements outlasted the delivery timeout
 
 	slab  []slot
 	arena []byte
@@ -381,365 +149,227 @@ type runner struct {
 	skipFirst []string
 }
 
-func (r *runner) sources() []string {
-	if len(r.o.Files) == 0 {
-		return []string{"-"}
+func newRunner(o *produceOptions, info topicInfo, lim limits) (*runner, error) {
+	// The logger keeps the errors behind retries, so a record that times out is reported
+	// with the cluster's reason (NOT_ENOUGH_REPLICAS...); with -v it also prints kgo's log.
+	errs := &retryErrors{}
+	if o.Verbose() {
+		errs.inner = client.Logger(o.IO.ErrOut)
 	}
-	return r.o.Files
-}
-
-func (r *runner) open(name string) (io.Reader, func(), error) {
-	if name == "-" {
-		return r.o.IO.In, func() {}, nil
-	}
-	f, err := os.Open(name)
+	timeout, within := o.deliveryTimeout()
+	cl, err := o.NewClient(clientOpts(o, lim, errs, timeout)...)
 	if err != nil {
-		return nil, nil, fmt.Errorf("cannot read %s: %v", name, unwrapPathErr(err))
+		return nil, err
 	}
-	return f, func() { f.Close() }, nil
+	abortCtx, abort := context.WithCancel(context.Background())
+	r := &runner{
+		o: o, cl: cl, limit: lim.record, partitions: info.partitions, abortCtx: abortCtx, abort: abort,
+		acc: newAccounting(info.partitions), start: time.Now(), errs: errs,
+		deadlines: newDeadlines(timeout), within: within,
+		fixed: kgoHeaders(o.Headers),
+	}
+	if o.KeySet {
+		r.fixedKey = []byte(o.Key)
+	}
+	if !(o.IO.InTTY && stdinOnly(o.Files)) {
+		r.acc.halt, r.acc.halted = &r.stop, make(chan struct{}) // a person typing goes on after a timeout
+	}
+	return r, nil
 }
 
-// pos names a place in the input: file:line, or line N for stdin.
-func (r *runner) pos(file int32, line int64) string {
-	src := r.sources()
-	name := "-"
-	if int(file) < len(src) {
-		name = src[file]
+// clientOpts are the producer's kgo options, after the factory's connection defaults.
+func clientOpts(o *produceOptions, lim limits, errs *retryErrors, timeout time.Duration) []kgo.Opt {
+	copts := []kgo.Opt{
+		kgo.DefaultProduceTopic(o.Topic),
+		kgo.RequiredAcks(acks(o.Acks)),
+		kgo.ProducerBatchCompression(codec(o.Compression)),
+		kgo.ProducerLinger(o.Linger),
+		kgo.ProducerBatchMaxBytes(lim.batch),
+		kgo.RecordPartitioner(newPartitioner(int(lim.batch))),
+		kgo.MaxBufferedRecords(maxBufferedRecords),
+		kgo.MaxBufferedBytes(lim.buffered),
+		kgo.WithLogger(errs),
 	}
-	if r.o.Input == "raw" {
-		if name == "-" {
-			return "stdin"
-		}
-		return name
+	if o.Acks != "all" {
+		copts = append(copts, kgo.DisableIdempotentWrite())
 	}
-	if name == "-" {
-		return fmt.Sprintf("line %d", line)
+	// Retries are unlimited, as in the Java producer; the delivery timeout is enforced per
+	// record through its context (see deadlines), not kgo.RecordDeliveryTimeout, which
+	// measures from the record's timestamp and so would fail at once every record with an
+	// explicit --timestamp in the past.
+	if timeout > 0 && o.Acks == "all" {
+		// Let the delivery timeout fail records already sent whose answer never came (the
+		// cluster went away): they are reported as not delivered, as the Java producer does
+		// after delivery.timeout.ms, instead of waiting forever.
+		copts = append(copts, kgo.AllowIdempotentProduceCancellation())
 	}
-	return fmt.Sprintf("%s:%d", name, line)
+	return copts
 }
 
-// maxLine is the longest input line worth reading: anything longer cannot make a record under
-// the limit (JSON may escape or base64-encode the bytes, so it gets more room).
-func (r *runner) maxLine() int {
-	if r.o.Input == "json" {
-		return 2*r.limit + 1024
-	}
-	return r.limit + len(r.o.KeySeparator)
+func (r *runner) close() {
+	r.abort()
+	r.deadlines.release()
+	r.cl.Close()
 }
 
-// read produces the whole input; it returns an *inputError for a bad record (unless
-// --skip-invalid), or an error reading the input.
-func (r *runner) read() error {
-	var lf *lineFormat
-	if r.o.Input == "lines" {
-		lf = r.lineFormat()
-	}
-	var p parsed
-	for fi, name := range r.sources() {
-		if r.stop.Load() {
-			return nil
-		}
-		in, closeIn, err := r.open(name)
-		if err != nil {
-			return err
-		}
-		file := int32(fi)
-		if r.o.Input == "raw" {
-			b, err := readRaw(in, r.limit)
-			closeIn()
-			if err != nil {
-				var tl *lineTooLongError
-				if errors.As(err, &tl) {
-					if err := r.invalid(file, 1, r.tooLarge(tl.Size)); err != nil {
-						return err
-					}
-					continue
-				}
-				return fmt.Errorf("reading %s: %v", name, err)
-			}
-			r.bytesRead.Add(int64(len(b)))
-			p = parsed{value: b, partition: -1, timestamp: -1}
-			if err := r.send(file, 1, &p, true); err != nil {
-				return err
-			}
-			continue
-		}
-		err = r.readLines(file, in, lf, &p)
-		closeIn()
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+// outcome is how a run ended.
+type outcome struct {
+	readErr   error // a bad input record or an error reading the input
+	stopCause error // an interrupt, or a connection failure retrying cannot fix
+	again     bool  // a second signal cut the wait for records in flight short
+	readDone  bool  // the reader returned: its fields (eof, lastLine) may be read
+	res       result
 }
 
-func (r *runner) lineFormat() *lineFormat {
-	lf := &lineFormat{allowMissingKey: r.o.AllowMissingKey}
-	if r.o.KeySepSet {
-		lf.sep = []byte(r.o.KeySeparator)
-	}
-	if r.o.NullMarkerSet {
-		lf.nullMarker = []byte(r.o.NullMarker)
-	}
-	return lf
-}
-
-func (r *runner) readLines(file int32, in io.Reader, lf *lineFormat, p *parsed) error {
-	lr := newLineReader(in, r.maxLine())
-	now := r.o.Now()
-	var line int64
-	for !r.stop.Load() {
-		b, n, err := lr.next()
-		if err == io.EOF {
-			return nil
-		}
-		line++
-		r.bytesRead.Add(int64(n))
-		if err != nil {
-			var tl *lineTooLongError
-			if errors.As(err, &tl) {
-				if err := r.invalid(file, line, r.tooLarge(tl.Size)); err != nil {
-					return err
-				}
-				continue
-			}
-			return fmt.Errorf("reading %s: %v", r.sources()[file], err)
-		}
-		if r.o.SkipEmpty && len(b) == 0 {
-			continue
-		}
-		owned := false
-		if lf != nil {
-			err = lf.parse(b, p)
+// produceAll reads the input into the client and waits until every record has an outcome:
+// until all are acknowledged or failed, or, after an interrupt, up to --timeout more.
+func (r *runner) produceAll(sctx context.Context) outcome {
+	interactive := r.o.IO.InTTY && stdinOnly(r.o.Files) && r.o.Input != "raw"
+	bar := r.startProgress(interactive)
+	readDone := make(chan error, 1)
+	go func() {
+		if interactive {
+			readDone <- r.interactive()
 		} else {
-			err = parseJSONLine(b, now, p)
-			owned = true // decoded into fresh slices
+			readDone <- r.read()
 		}
-		if err != nil {
-			if err := r.invalid(file, line, err); err != nil {
-				return err
-			}
-			continue
-		}
-		if err := r.send(file, line, p, owned); err != nil {
-			return err
-		}
+	}()
+	var out outcome
+	readFinished := false
+	select {
+	case out.readErr = <-readDone:
+		readFinished = true
+	case <-sctx.Done():
+		out.stopCause = context.Cause(sctx)
+	case <-r.acc.halted: // a record timed out: the reader stops, maybe blocked reading stdin
 	}
-	return nil
-}
-
-// invalid handles a bad input record: an *inputError that stops the input, or with
-// --skip-invalid a warning (the first few) and on.
-func (r *runner) invalid(file int32, line int64, err error) error {
-	ie := &inputError{pos: r.pos(file, line), err: err}
-	if !r.o.SkipInvalid {
-		return ie
+	if out.stopCause == nil {
+		out.stopCause = r.flush(sctx)
 	}
-	r.skipMu.Lock()
-	r.skipped++
-	if len(r.skipFirst) < maxErrorsShown {
-		r.skipFirst = append(r.skipFirst, ie.Error())
+	if out.stopCause != nil {
+		r.stop.Store(true)
+		out.again = r.drain()
 	}
-	r.skipMu.Unlock()
-	return nil
-}
-
-func (r *runner) tooLarge(size int) error {
-	return fmt.Errorf("record of %d bytes is over the %d-byte limit (the topic's max.message.bytes, or --max-record-bytes / --batch-max-bytes)", size, r.limit)
-}
-
-// send produces a parsed record asynchronously; owned says the parsed slices are the
-// record's own (not aliasing the read buffer).
-func (r *runner) send(file int32, line int64, p *parsed, owned bool) error {
-	rec, err := r.build(file, line, p, owned)
-	if err != nil {
-		return r.invalid(file, line, err)
-	}
-	if r.stop.Load() {
-		return nil
-	}
-	r.acc.sent.Add(1)
-	r.cl.Produce(r.abortCtx, rec, r.acc.promise)
-	return nil
-}
-
-// build turns a parsed record into a kgo.Record, refusing one over the size limit or for a
-// partition that does not exist.
-func (r *runner) build(file int32, line int64, p *parsed, owned bool) (*kgo.Record, error) {
-	key, value := p.key, p.value
-	if r.fixedKey != nil {
-		key = r.fixedKey
-	}
-	hs := r.fixed
-	if len(p.headers) > 0 {
-		hs = make([]kgo.RecordHeader, 0, len(r.fixed)+len(p.headers))
-		hs = append(hs, r.fixed...)
-		for _, h := range p.headers {
-			hs = append(hs, kgo.RecordHeader{Key: h.key, Value: h.value})
+	// Fail what is still buffered (and a Produce waiting for buffer space), then wait for
+	// every promise so that the counts are final: only promises count records as delivered.
+	r.abort()
+	if !readFinished {
+		select {
+		case out.readErr = <-readDone:
+			readFinished = true
+		case <-time.After(100 * time.Millisecond): // blocked reading stdin: nothing more is sent
 		}
 	}
-	if size := recordBatchSize(key, value, hs); size > r.limit {
-		return nil, r.tooLarge(size)
+	out.readDone = readFinished
+	r.stop.Store(true)
+	r.cl.Close() // fails every record still in flight: their promises run before it returns
+	r.acc.settle(r.acc.sent.Load(), 2*time.Second)
+	if bar != nil {
+		bar.stop()
 	}
-	partition := p.partition
-	if partition < 0 {
-		partition = r.o.Partition
-	}
-	if partition >= 0 && r.partitions > 0 && int(partition) >= r.partitions {
-		return nil, fmt.Errorf("partition %d does not exist: topic %s has %d partitions", partition, r.o.Topic, r.partitions)
-	}
-	s := r.newSlot()
-	s.meta = recMeta{Context: r.deadlines.current(), file: file, line: line}
-	s.rec.Partition = partition
-	s.rec.Headers = hs
-	s.rec.Context = &s.meta
-	if !owned {
-		if r.fixedKey == nil {
-			key = r.copy(key)
-		}
-		value = r.copy(value)
-		s.meta.pooled = len(value) > arenaChunk/16
-	}
-	s.rec.Key, s.rec.Value = key, value
-	switch {
-	case p.timestamp >= 0:
-		s.rec.Timestamp = time.UnixMilli(p.timestamp)
-	case r.o.Timestamp >= 0:
-		s.rec.Timestamp = time.UnixMilli(r.o.Timestamp)
-	}
-	return &s.rec, nil
-}
-
-func (r *runner) newSlot() *slot {
-	if len(r.slab) == 0 {
-		r.slab = make([]slot, slabSize)
-	}
-	s := &r.slab[0]
-	r.slab = r.slab[1:]
-	return s
-}
-
-// copy gives b its own memory, carved from a shared chunk for small records (one allocation
-// per many records); a chunk is freed once every record in it is done.
-func (r *runner) copy(b []byte) []byte {
-	switch {
-	case b == nil:
-		return nil
-	case len(b) == 0:
-		return emptyBytes
-	case len(b) > arenaChunk/16:
-		return append(getBuf(len(b)), b...)
-	}
-	if len(r.arena)+len(b) > cap(r.arena) {
-		r.arena = make([]byte, 0, arenaChunk)
-	}
-	start := len(r.arena)
-	r.arena = append(r.arena, b...)
-	return r.arena[start:len(r.arena):len(r.arena)]
-}
-
-// interactive reads stdin at a terminal: a prompt, each line sent at once, its partition and
-// offset printed. Bad lines and failures are reported and the session goes on.
-func (r *runner) interactive() error {
-	out := r.o.IO.ErrOut
-	var lf *lineFormat
-	if r.o.Input == "lines" {
-		lf = r.lineFormat()
-	}
-	lr := newLineReader(r.o.IO.In, r.maxLine())
-	var line int64
-	var p parsed
-	for !r.stop.Load() {
-		fmt.Fprint(out, "> ")
-		b, _, err := lr.next()
-		if err == io.EOF {
-			fmt.Fprintln(out)
-			return nil
-		}
-		line++
-		if err != nil {
-			var tl *lineTooLongError
-			if errors.As(err, &tl) {
-				fmt.Fprintf(out, "error: %s\n", r.tooLarge(tl.Size))
-				continue
-			}
-			return err
-		}
-		if r.o.SkipEmpty && len(b) == 0 {
-			continue
-		}
-		owned := false
-		if lf != nil {
-			err = lf.parse(b, &p)
-		} else {
-			err = parseJSONLine(b, r.o.Now(), &p)
-			owned = true
-		}
-		if err == nil {
-			err = r.sendSync(line, &p, owned)
-		}
-		if err != nil {
-			fmt.Fprintf(out, "error: %v\n", err)
-		}
-	}
-	return nil
-}
-
-// sendSync produces one record and waits for its acknowledgement (interactive use).
-func (r *runner) sendSync(line int64, p *parsed, owned bool) error {
-	rec, err := r.build(0, line, p, owned)
-	if err != nil {
-		return err
-	}
-	r.acc.sent.Add(1)
-	err = r.cl.ProduceSync(r.abortCtx, rec).FirstErr()
-	r.acc.promise(rec, err)
-	if err != nil {
-		return describeProduceErr(err, r.errs.last())
-	}
-	fmt.Fprintf(r.o.IO.ErrOut, "partition %d, offset %d\n", rec.Partition, rec.Offset)
-	return nil
-}
-
-// kgoHeaders converts the -H headers once; every record shares the slice.
-func kgoHeaders(hs []header) []kgo.RecordHeader {
-	if len(hs) == 0 {
-		return nil
-	}
-	out := make([]kgo.RecordHeader, len(hs))
-	for i, h := range hs {
-		out[i] = kgo.RecordHeader{Key: h.key, Value: h.value}
-	}
+	out.res = r.result(time.Since(r.start))
 	return out
 }
 
-// recordBatchSize is what a record alone in a batch weighs on the wire, the way kgo measures
-// a batch against the batch limit (its overhead is a few bytes over the broker's, so a record
-// that passes here passes the broker's max.message.bytes).
-func recordBatchSize(key, value []byte, hs []kgo.RecordHeader) int {
-	body := 3 + // attributes, timestamp delta, offset delta
-		bytesLen(key) + bytesLen(value) + varintLen(int64(len(hs)))
-	for _, h := range hs {
-		body += varintLen(int64(len(h.Key))) + len(h.Key) + bytesLen(h.Value)
+func (r *runner) startProgress(interactive bool) *progress {
+	o := r.o
+	if interactive || !o.IO.ErrTTY || o.Quiet || stdinOnly(o.Files) {
+		return nil
 	}
-	const batchOverhead = 65 // kgo's recordBatchOverhead
-	return batchOverhead + varintLen(int64(body)) + body
+	bar := newProgress(o.IO.ErrOut, totalSize(o.Files), &r.bytesRead, &r.acc.delivered)
+	bar.start()
+	return bar
 }
 
-func bytesLen(b []byte) int {
-	if b == nil {
-		return 1 // varint -1
+// flush waits for every acknowledgement, for at most the delivery timeout (and a moment for
+// the client to fail what timed out): the last record was read just before, so none is cut
+// short, and a client stuck before sending (no producer ID with the quorum gone, say) cannot
+// hold the run past the bound. It returns the cause when sctx ended (an interrupt during the
+// wait turns into the bounded wait of drain).
+func (r *runner) flush(sctx context.Context) error {
+	ctx := sctx
+	if timeout := r.deadlines.timeout; timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(sctx, timeout+flushGrace)
+		defer cancel()
 	}
-	return varintLen(int64(len(b))) + len(b)
+	if err := r.cl.Flush(ctx); err != nil {
+		if cause := context.Cause(sctx); cause != nil {
+			return cause
+		}
+		r.flushTimedOut = true
+	}
+	return nil
 }
 
-// varintLen is the size of a zigzag varint.
-func varintLen(v int64) int {
-	u := uint64(v<<1) ^ uint64(v>>63)
-	n := 1
-	for u >= 0x80 {
-		u >>= 7
-		n++
+// flushGrace is how long past the delivery timeout kafkit waits for the client to fail
+// records that timed out before it stops them itself.
+const flushGrace = 500 * time.Millisecond
+
+// drain waits up to --timeout for the records in flight once the run was stopped early. A
+// second SIGINT or SIGTERM ends the wait at once: it reports true.
+func (r *runner) drain() bool {
+	ctx, cancel := context.WithTimeout(context.Background(), r.o.Timeout())
+	defer cancel()
+	sigs, stop := r.o.Signals()
+	defer stop()
+	flushed := make(chan struct{})
+	go func() {
+		_ = r.cl.Flush(ctx)
+		close(flushed)
+	}()
+	select {
+	case <-flushed:
+		return false
+	case <-sigs:
+		return true
 	}
-	return n
+}
+
+// report prints the outcome on stderr and returns the error that sets the exit code.
+func (r *runner) report(out outcome) error {
+	o, res, w := r.o, out.res, r.o.IO.ErrOut
+	var intr cmdutil.Interrupted
+	switch {
+	case out.stopCause != nil && errors.As(out.stopCause, &intr):
+		writeSummary(w, o.Topic, res, true)
+		writeFailures(w, o.Topic, res)
+		if out.again {
+			fmt.Fprintln(w, "interrupted again: stopped without waiting for the records in flight (a record not acknowledged may still have been written)")
+		}
+		fmt.Fprintf(w, "interrupted: %d records delivered, %d not delivered\n", res.Delivered, res.Sent-res.Delivered)
+		return &cmdutil.ExitError{Code: intr.ExitCode()}
+	case out.stopCause != nil:
+		writeFailures(w, o.Topic, res)
+		if res.Sent > 0 {
+			fmt.Fprintf(w, "stopped: %d records delivered, %d not delivered\n", res.Delivered, res.Sent-res.Delivered)
+		}
+		return out.stopCause
+	}
+	if o.Summary || (!o.Quiet && (o.IO.ErrTTY || o.Verbose())) {
+		writeSummary(w, o.Topic, res, false)
+	}
+	writeSkipped(w, r)
+	failed := writeFailures(w, o.Topic, res)
+	if r.acc.halt != nil && r.acc.timedOut.Load() && out.readErr == nil && !(out.readDone && r.eof) {
+		at := "" // the reader may still be blocked reading stdin: then only the count is known
+		if out.readDone && res.Sent > 0 {
+			at = " (" + r.pos(r.lastFile, r.lastLine) + ")"
+		}
+		fmt.Fprintf(w, "stopped reading after %s%s: records were not acknowledged within %s, so nothing after that was sent\n",
+			text.Count(int(res.Sent), "record"), at, r.within)
+	}
+	if out.readErr != nil {
+		var ie *inputError
+		if errors.As(out.readErr, &ie) && res.Sent > 0 {
+			// Say what became of the records before the bad one (main prints "error: ").
+			return fmt.Errorf("%w\n%d of the %s before it delivered; nothing after it was sent", out.readErr,
+				res.Delivered, text.Count(int(res.Sent), "record"))
+		}
+		return out.readErr
+	}
+	if failed {
+		return cmdutil.SilentError
+	}
+	return nil
 }

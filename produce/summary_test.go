@@ -47,13 +47,13 @@ func TestDescribeProduceErr(t *testing.T) {
 		want string
 		hint string
 	}{
-		{kgo.ErrRecordTimeout, "NOT_ENOUGH_REPLICAS: few", "not acknowledged within --delivery-timeout (last error: NOT_ENOUGH_REPLICAS: few)", "fewer in-sync replicas"},
+		{kgo.ErrRecordTimeout, "NOT_ENOUGH_REPLICAS: few", "not acknowledged within --timeout 5s (last error: NOT_ENOUGH_REPLICAS: few)", "fewer in-sync replicas"},
 		{errors.New("ctx: " + "context deadline exceeded"), "", "ctx: context deadline exceeded", ""},
 		{kgo.ErrClientClosed, "", "not acknowledged before kafkit stopped", ""},
 		{kerr.MessageTooLarge, "", kerr.MessageTooLarge.Error(), "the broker refused a batch as too large"},
 	}
 	for _, tt := range tests {
-		if got := describeProduceErr(tt.err, tt.last).Error(); got != tt.want {
+		if got := describeProduceErr(tt.err, tt.last, "--timeout 5s").Error(); got != tt.want {
 			t.Errorf("describe(%v) = %q, want %q", tt.err, got, tt.want)
 		}
 		if h := hint(tt.err, tt.last, "t"); (tt.hint == "") != (h == "") || !bytes.Contains([]byte(h), []byte(tt.hint)) {
