@@ -13,13 +13,15 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/kafkit/kafkit/internal/cmdutil"
-	"github.com/kafkit/kafkit/internal/config"
 	"github.com/kafkit/kafkit/internal/offsetspec"
+	"github.com/kafkit/kafkit/internal/text"
 )
 
 type consumeOptions struct {
 	IO            *cmdutil.IOStreams
-	Settings      func() (config.Settings, error)
+	Verbose       func() bool
+	Timeout       func() time.Duration
+	Debugf        func(format string, args ...any)
 	Admin         func() (*cmdutil.Admin, error)
 	NewClient     func(...kgo.Opt) (*kgo.Client, error)
 	Context       func(context.Context) (context.Context, context.CancelFunc, error)
@@ -38,37 +40,8 @@ type consumeOptions struct {
 	Format        formatter
 }
 
-// consumeFlags are the raw flag values; validate turns them into options.
-type consumeFlags struct {
-	offset        string
-	fromBeginning bool
-	isolation     string
-	format        string
-	json          bool
-	jsonValues    bool
-	print         string
-	separator     string
-}
-
-// NewCmdConsume returns the `consume` command.
-func NewCmdConsume(f *cmdutil.Factory) *cobra.Command {
-	return newCmdConsume(f, nil)
-}
-
-func newCmdConsume(f *cmdutil.Factory, runF func(context.Context, *consumeOptions) error) *cobra.Command {
-	opts := &consumeOptions{
-		IO:            f.IO,
-		Settings:      f.Settings,
-		Admin:         f.Admin,
-		NewClient:     f.NewClient,
-		Context:       f.Context,
-		StreamContext: f.StreamContext,
-	}
-	var fl consumeFlags
-	cmd := &cobra.Command{
-		Use:   "consume TOPIC... [--regex]",
-		Short: "Read records from topics to stdout (kafka-console-consumer.sh, kcat -C)",
-		Long: `Read records from one or more topics and write them to stdout, one per line.
+// consumeLong is the command's manual (--help).
+const consumeLong = `Read records from one or more topics and write them to stdout, one per line.
 
 Where to start, -o/--offset (per partition):
   end (default)   only records produced from now on, like kafka-console-consumer.sh
@@ -108,8 +81,9 @@ partitions; on Kafka before 4.3 a commit can meet STALE_MEMBER_EPOCH during a re
 kafkit retries).
 
 Output is buffered and flushed on every exit path. A closed pipe (| head) ends kafkit
-quietly with exit 0.`,
-		Example: `  # the last 10 records of each partition, then exit
+quietly with exit 0.`
+
+const consumeExample = `  # the last 10 records of each partition, then exit
   kafkit consume orders -o -10 -e
 
   # everything, as JSON lines, into jq
@@ -125,7 +99,42 @@ quietly with exit 0.`,
   kafkit consume orders -g billing --from-beginning
 
   # every topic whose name starts with "orders.", partitions 0 and 2 only, first 100 records
-  kafkit consume 'orders\..*' --regex -p 0,2 -o start -n 100`,
+  kafkit consume 'orders\..*' --regex -p 0,2 -o start -n 100`
+
+// consumeFlags are the raw flag values; validate turns them into options.
+type consumeFlags struct {
+	offset        string
+	fromBeginning bool
+	isolation     string
+	format        string
+	json          bool
+	jsonValues    bool
+	print         string
+	separator     string
+}
+
+// NewCmdConsume returns the `consume` command.
+func NewCmdConsume(f *cmdutil.Factory) *cobra.Command {
+	return newCmdConsume(f, nil)
+}
+
+func newCmdConsume(f *cmdutil.Factory, runF func(context.Context, *consumeOptions) error) *cobra.Command {
+	opts := &consumeOptions{
+		IO:            f.IO,
+		Verbose:       f.Verbose,
+		Timeout:       f.Timeout,
+		Debugf:        f.Debugf,
+		Admin:         f.Admin,
+		NewClient:     f.NewClient,
+		Context:       f.Context,
+		StreamContext: f.StreamContext,
+	}
+	var fl consumeFlags
+	cmd := &cobra.Command{
+		Use:   "consume TOPIC... [--regex]",
+		Short: "Read records from topics to stdout (kafka-console-consumer.sh, kcat -C)",
+		Long:  consumeLong,
+		Example: consumeExample,
 		Args:              cmdutil.Args(cobra.MinimumNArgs(1)),
 		ValidArgsFunction: cmdutil.CompleteTopics(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -139,6 +148,12 @@ quietly with exit 0.`,
 			return consumeRun(cmd.Context(), opts)
 		},
 	}
+	addFlags(cmd, f, &fl, opts)
+	return cmd
+}
+
+// addFlags declares consume's flags and their completions.
+func addFlags(cmd *cobra.Command, f *cmdutil.Factory, fl *consumeFlags, opts *consumeOptions) {
 	fs := cmd.Flags()
 	fs.BoolVar(&opts.Regex, "regex", false, "treat TOPIC arguments as regular expressions matched against whole topic names")
 	fs.StringVarP(&fl.offset, "offset", "o", "end", "where to start in each partition: start, end, N, +N, -N, @time, @-1h")
@@ -154,38 +169,72 @@ quietly with exit 0.`,
 	fs.BoolVarP(&fl.json, "json", "J", false, "one JSON object per record")
 	fs.BoolVar(&fl.jsonValues, "json-values", false, "with -J: embed values that are valid JSON as JSON")
 	fs.StringVar(&fl.print, "print", "", "console-consumer layout: key,timestamp,partition,offset,headers or all")
-	fs.StringVar(&fl.separator, "separator", "\t", `with --print: separator between fields (\t, \n escapes work)`)
+	fs.StringVar(&fl.separator, "separator", "\t", `with --print: separator between fields (escapes \t \n \r \0 \\ \xHH)`)
 	_ = cmd.RegisterFlagCompletionFunc("offset", cobra.FixedCompletions([]string{"start", "end", "-10", "@-1h"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("isolation", cobra.FixedCompletions([]string{"read_uncommitted", "read_committed"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("group-protocol", cobra.FixedCompletions([]string{"classic", "consumer"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("group", cmdutil.CompleteGroups(f))
 	_ = cmd.RegisterFlagCompletionFunc("print", cobra.FixedCompletions([]string{"key", "timestamp", "partition", "offset", "headers", "all"}, cobra.ShellCompDirectiveNoFileComp))
-	return cmd
 }
 
 // validate checks flag combinations and resolves the offset spec and the output format: every
 // problem is a usage error, found before anything is sent to Kafka.
 func validate(cmd *cobra.Command, fl *consumeFlags, opts *consumeOptions, now time.Time) error {
 	changed := cmd.Flags().Changed
-	if opts.Regex {
-		// A bad pattern is a usage error before anything is sent.
-		for _, t := range opts.Topics {
+	for _, phase := range []func() error{
+		func() error { return validateTopics(opts) },
+		func() error { return validateOffset(fl, opts, changed("offset"), now) },
+		func() error { return validateLimits(fl, opts) },
+		func() error { return validateGroup(opts, changed("group-protocol")) },
+		func() error { return validateFormat(fl, opts, changed) },
+	} {
+		if err := phase(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// validateTopics refuses empty names and, with --regex, bad patterns.
+func validateTopics(opts *consumeOptions) error {
+	for _, t := range opts.Topics {
+		if t == "" {
+			return cmdutil.UsageErrorf("an empty topic name: name a topic (kafkit topic list shows them)")
+		}
+		if opts.Regex {
 			if _, err := cmdutil.NameRegex(t); err != nil {
 				return cmdutil.UsageErrorf("--regex: %v", err)
 			}
 		}
+	}
+	return nil
+}
+
+// outputNames are -o values that mean an output format elsewhere in kafkit; for consume -o is
+// the offset (as in kcat), so they get a pointer to the right flag.
+var outputNames = map[string]string{"json": "-J / --json", "yaml": "-J / --json", "table": "--print or -f", "wide": "--print or -f", "name": "-f '%t\\n'"}
+
+// validateOffset resolves -o / --from-beginning.
+func validateOffset(fl *consumeFlags, opts *consumeOptions, offsetChanged bool, now time.Time) error {
+	if hint, ok := outputNames[strings.ToLower(fl.offset)]; ok {
+		return cmdutil.UsageErrorf("-o %s: for consume -o is the offset to start at (as in kcat), not the output format: did you mean %s?", fl.offset, hint)
 	}
 	spec, err := offsetspec.Parse(fl.offset, now)
 	if err != nil {
 		return cmdutil.UsageErrorf("-o/--offset: %v", err)
 	}
 	if fl.fromBeginning {
-		if changed("offset") && spec.Kind != offsetspec.Start {
+		if offsetChanged && spec.Kind != offsetspec.Start {
 			return cmdutil.UsageErrorf("--from-beginning and -o %s contradict each other: use one", fl.offset)
 		}
 		spec = offsetspec.Spec{Kind: offsetspec.Start}
 	}
 	opts.Offset = spec
+	return nil
+}
+
+// validateLimits checks partitions, -n, --idle-timeout and --isolation.
+func validateLimits(fl *consumeFlags, opts *consumeOptions) error {
 	for _, p := range opts.Partitions {
 		if p < 0 {
 			return cmdutil.UsageErrorf("-p/--partitions: partition %d is negative", p)
@@ -204,18 +253,29 @@ func validate(cmd *cobra.Command, fl *consumeFlags, opts *consumeOptions, now ti
 	default:
 		return cmdutil.UsageErrorf("--isolation %q: use read_uncommitted or read_committed", fl.isolation)
 	}
-	if opts.Group != "" {
-		if len(opts.Partitions) > 0 {
-			return cmdutil.UsageErrorf("-p/--partitions cannot be used with -g/--group: the group assigns the partitions")
+	return nil
+}
+
+// validateGroup checks -g and --group-protocol.
+func validateGroup(opts *consumeOptions, protocolChanged bool) error {
+	if opts.Group == "" {
+		if protocolChanged {
+			return cmdutil.UsageErrorf("--group-protocol needs -g/--group")
 		}
-		switch opts.GroupProtocol {
-		case "classic", "consumer":
-		default:
-			return cmdutil.UsageErrorf("--group-protocol %q: use classic or consumer", opts.GroupProtocol)
-		}
-	} else if changed("group-protocol") {
-		return cmdutil.UsageErrorf("--group-protocol needs -g/--group")
+		return nil
 	}
+	if len(opts.Partitions) > 0 {
+		return cmdutil.UsageErrorf("-p/--partitions cannot be used with -g/--group: the group assigns the partitions")
+	}
+	switch opts.GroupProtocol {
+	case "classic", "consumer":
+		return nil
+	}
+	return cmdutil.UsageErrorf("--group-protocol %q: use classic or consumer", opts.GroupProtocol)
+}
+
+// validateFormat picks the one output format (-f, -J, --print or the value).
+func validateFormat(fl *consumeFlags, opts *consumeOptions, changed func(string) bool) error {
 	var modes []string
 	if changed("format") {
 		modes = append(modes, "-f/--format")
@@ -245,7 +305,11 @@ func validate(cmd *cobra.Command, fl *consumeFlags, opts *consumeOptions, now ti
 	case fl.json:
 		opts.Format = jsonFormat{embedJSON: fl.jsonValues}
 	case changed("print"):
-		p, err := parsePrint(fl.print, unescapeSeparator(fl.separator))
+		sep, err := text.Unescape(fl.separator)
+		if err != nil {
+			return cmdutil.UsageErrorf("--separator: %v", err)
+		}
+		p, err := parsePrint(fl.print, sep)
 		if err != nil {
 			return cmdutil.UsageErrorf("--print: %v", err)
 		}

@@ -3,6 +3,7 @@ package consume
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -261,13 +262,16 @@ func TestIdleTimeout(t *testing.T) {
 	}
 }
 
-func TestInterruptExitsZero(t *testing.T) {
+// TestInterruptReportsSignal: Ctrl-C ends consume with the Interrupted cause (exit 130/143 in
+// main) after writing out what was read.
+func TestInterruptReportsSignal(t *testing.T) {
 	c := testkit.Cluster(t, kfake.SeedTopics(1, "t"))
 	fill(t, producer(t, c), "t", map[int32]int{0: 1})
 	env := testkit.Factory(t, c)
 	ctx, cancel := context.WithCancelCause(context.Background())
 	time.AfterFunc(500*time.Millisecond, func() { cancel(cmdutil.Interrupted{Signal: syscall.SIGINT}) })
-	if err := consume(ctx, env, "t", "-o", "start"); err != nil {
+	var intr cmdutil.Interrupted
+	if err := consume(ctx, env, "t", "-o", "start"); !errors.As(err, &intr) || intr.ExitCode() != 130 {
 		t.Fatalf("interrupt: %v", err)
 	}
 	if got := env.Out.String(); got != "p0-0\n" {
