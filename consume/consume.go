@@ -131,10 +131,10 @@ func newCmdConsume(f *cmdutil.Factory, runF func(context.Context, *consumeOption
 	}
 	var fl consumeFlags
 	cmd := &cobra.Command{
-		Use:   "consume TOPIC... [--regex]",
-		Short: "Read records from topics to stdout (kafka-console-consumer.sh, kcat -C)",
-		Long:  consumeLong,
-		Example: consumeExample,
+		Use:               "consume TOPIC... [--regex]",
+		Short:             "Read records from topics to stdout (kafka-console-consumer.sh, kcat -C)",
+		Long:              consumeLong,
+		Example:           consumeExample,
 		Args:              cmdutil.Args(cobra.MinimumNArgs(1)),
 		ValidArgsFunction: cmdutil.CompleteTopics(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
