@@ -43,6 +43,15 @@ type pstate struct {
 	end      int64
 	done     bool
 	assigned bool // group mode: assigned to this member now
+
+	// Group mode, for partitions the group had never committed: where this run started
+	// (the first record fetched, else the -o start looked up), and whether any delivered
+	// record was marked. On exit such a partition gets its start committed, so that the
+	// next run without -o resumes there instead of at the end.
+	start    int64
+	first    int64 // -1 until a record is fetched
+	marked   bool
+	uncommit bool // the group had no commit at start
 }
 
 type pendingRec struct {
@@ -124,7 +133,7 @@ func prepare(ctx context.Context, opts *consumeOptions) (*setup, error) {
 	if err != nil {
 		return nil, err
 	}
-	if group && opts.UntilEnd {
+	if group {
 		su.committed, err = fetchCommitted(sctx, adm, opts.Group, su.parts, opts.Timeout())
 		if err != nil {
 			return nil, err
@@ -164,10 +173,12 @@ func newRun(opts *consumeOptions, su *setup) (*run, []string, map[string]map[int
 		if bad[k] {
 			continue
 		}
-		st := &pstate{end: p.End}
+		st := &pstate{end: p.End, start: p.Start, first: -1}
 		start := p.Start
 		if c, ok := su.committed[k]; ok && c >= 0 {
 			start = c
+		} else if group {
+			st.uncommit = true
 		}
 		if opts.UntilEnd && start >= p.End {
 			st.done = true // nothing to read before the snapshot end
@@ -222,6 +233,7 @@ func (r *run) stream(ctx context.Context, topics []string, offsets map[string]ma
 	if group {
 		r.out.waitDrained()
 		r.mark()
+		r.commitStarts(ctx, opts.Timeout())
 		cl.AllowRebalance()
 		if err := r.commitFinal(ctx, opts.Timeout()); err != nil && loopErr == nil {
 			loopErr = err
@@ -384,6 +396,11 @@ func (r *run) writePartition(topic string, p *kgo.FetchPartition, count *int64) 
 	if st.done && opts.UntilEnd {
 		return false // fetched before the pause took effect
 	}
+	if group && st.first < 0 {
+		r.mu.Lock()
+		st.first = p.Records[0].Offset
+		r.mu.Unlock()
+	}
 	for _, rec := range p.Records {
 		if opts.UntilEnd && st.end >= 0 && rec.Offset >= st.end {
 			r.partitionDone(k, st)
@@ -540,10 +557,48 @@ func (r *run) mark() {
 		return
 	}
 	recs := make([]*kgo.Record, 0, len(last))
-	for _, rec := range last {
+	r.mu.Lock()
+	for k, rec := range last {
 		recs = append(recs, rec)
+		if st := r.states[k]; st != nil {
+			st.marked = true
+		}
 	}
+	r.mu.Unlock()
 	r.cl.MarkCommitRecords(recs...)
+}
+
+// commitStarts commits, for each partition assigned now that the group had never committed
+// and that delivered nothing in this run, the offset this run started at: nothing before it
+// was to be read, so the next run without -o resumes there (at-least-once, no gap) instead
+// of at the end. It runs while rebalances are blocked, so the partitions are this member's.
+func (r *run) commitStarts(ctx context.Context, timeout time.Duration) {
+	offs := map[string]map[int32]kgo.EpochOffset{}
+	r.mu.Lock()
+	for k, st := range r.states {
+		if !st.assigned || !st.uncommit || st.marked || st.end < 0 {
+			continue
+		}
+		at := st.start
+		if st.first >= 0 {
+			at = st.first
+		}
+		if offs[k.topic] == nil {
+			offs[k.topic] = map[int32]kgo.EpochOffset{}
+		}
+		offs[k.topic][k.partition] = kgo.EpochOffset{Epoch: -1, Offset: at}
+	}
+	r.mu.Unlock()
+	if len(offs) == 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
+	defer cancel()
+	r.cl.CommitOffsetsSync(ctx, offs, func(_ *kgo.Client, _ *kmsg.OffsetCommitRequest, _ *kmsg.OffsetCommitResponse, err error) {
+		if err != nil {
+			r.opts.Debugf("committing the start offsets: %v", err)
+		}
+	})
 }
 
 // commitFinal commits the marked offsets on exit, retrying the errors a rebalance can cause
