@@ -54,10 +54,13 @@ Where to start, -o/--offset (per partition):
 
 When to stop: -n N records, -e/--until-end (when every partition reaches the end it had when
 kafkit started: a snapshot, even while producers keep writing), --idle-timeout D without a
-record, or Ctrl-C. Every stop exits 0 and, on a terminal or with -v, says "Consumed N records"
-on stderr; with -e and stdout redirected, a terminal shows progress. Unknown topics, missing
-rights and out-of-range offsets exit 1. --isolation read_committed skips aborted and open
-transactions.
+record: exit 0. Ctrl-C / SIGTERM: exit 130 / 143, at once even while stdout is blocked, after
+committing (in a group) what was delivered. On a terminal or with -v kafkit says "Consumed N
+records" on stderr; with -e and stdout redirected, a terminal shows progress. Unknown topics,
+missing rights and out-of-range offsets exit 1. A partition without a leader is retried for
+--timeout; then the others are read and it is named at the end (exit 1). --isolation
+read_committed skips aborted and open transactions. -o is the offset, as in kcat: for JSON
+output use -J.
 
 Output (one record per line):
   default         the value ("null" for a null value)
@@ -69,12 +72,17 @@ Output (one record per line):
                   that are not UTF-8 are base64 with "key_encoding"/"value_encoding":"base64";
                   --json-values embeds values that are valid JSON as JSON
   --print FIELDS  the console consumer's print.* layout: any of key,timestamp,partition,
-                  offset,headers (or all) before the value, joined by --separator (TAB)
+                  offset,headers (or all) before the value, joined by --separator (TAB;
+                  escapes \t \n \r \0 \\ \xHH, as produce -K)
 
 Groups: -g GROUP joins the consumer group: partitions come from the group, reading resumes at
 the group's committed offsets (-o applies only to partitions without a commit), and kafkit
-commits only records it has already written to stdout, so a crash or kill never skips a
-record (some may be printed twice). The final offsets are committed on exit.
+commits only records delivered: written to stdout and, on a pipe, taken from it by the reader.
+A crash, a kill or a reader that goes away (| head) never makes it commit a record the reader
+did not take (some may be printed twice). On exit it commits what was delivered and, for
+partitions the group had never committed, where this run started. A closed stdout (>&-) is
+refused (exit 1) before anything is read. COORDINATOR_NOT_AVAILABLE (the first group on a new
+cluster) and a moving coordinator are retried for --timeout.
 --group-protocol picks the classic protocol (the default: it works with every Kafka version
 and franz-go handles it fully) or KIP-848's consumer protocol (Kafka 4.0+; the broker assigns
 partitions; on Kafka before 4.3 a commit can meet STALE_MEMBER_EPOCH during a rebalance, which
