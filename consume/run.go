@@ -274,8 +274,12 @@ func (r *run) unreadableErr() error {
 	for i, u := range r.unreadable {
 		names[i] = fmt.Sprintf("%s (%v)", u.tp, u.err)
 	}
-	return fmt.Errorf("could not read %s %s within --timeout %s: the other partitions were read; retry when it has a leader again",
-		text.Plural(len(names), "partition"), strings.Join(names, ", "), r.opts.Timeout())
+	has := "it has"
+	if len(names) > 1 {
+		has = "they have"
+	}
+	return fmt.Errorf("could not read %s %s within --timeout %s: the other partitions were read; retry when %s a leader again",
+		text.Plural(len(names), "partition"), strings.Join(names, ", "), r.opts.Timeout(), has)
 }
 
 // clientOpts are the consuming client's options: bounded fetch buffers, isolation, and either
