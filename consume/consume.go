@@ -13,13 +13,15 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/kafkit/kafkit/internal/cmdutil"
-	"github.com/kafkit/kafkit/internal/config"
 	"github.com/kafkit/kafkit/internal/offsetspec"
+	"github.com/kafkit/kafkit/internal/text"
 )
 
 type consumeOptions struct {
 	IO            *cmdutil.IOStreams
-	Settings      func() (config.Settings, error)
+	Verbose       func() bool
+	Timeout       func() time.Duration
+	Debugf        func(format string, args ...any)
 	Admin         func() (*cmdutil.Admin, error)
 	NewClient     func(...kgo.Opt) (*kgo.Client, error)
 	Context       func(context.Context) (context.Context, context.CancelFunc, error)
@@ -37,6 +39,75 @@ type consumeOptions struct {
 	GroupProtocol string // classic | consumer
 	Format        formatter
 }
+
+// consumeLong is the command's manual (--help).
+const consumeLong = `Read records from one or more topics and write them to stdout, one per line.
+
+Where to start, -o/--offset (per partition):
+  end (default)   only records produced from now on, like kafka-console-consumer.sh
+  start           the oldest record (--from-beginning is the same)
+  N               offset N (an error if a partition does not hold it; pick one with -p)
+  +N              N records after the start
+  -N              the last N records of each partition
+  @2026-11-20T10:00:00Z, @<unix-ms>, @-1h
+                  the first record at or after that time
+
+When to stop: -n N records, -e/--until-end (when every partition reaches the end it had when
+kafkit started: a snapshot, even while producers keep writing), --idle-timeout D without a
+record: exit 0. Ctrl-C / SIGTERM: exit 130 / 143, at once even while stdout is blocked, after
+committing (in a group) what was delivered. On a terminal or with -v kafkit says "Consumed N
+records" on stderr; with -e and stdout redirected, a terminal shows progress. Unknown topics,
+missing rights and out-of-range offsets exit 1. A partition without a leader is retried for
+--timeout; then the others are read and it is named at the end (exit 1). --isolation
+read_committed skips aborted and open transactions. -o is the offset, as in kcat: for JSON
+output use -J.
+
+Output (one record per line):
+  default         the value ("null" for a null value)
+  -f TEMPLATE     kcat's tokens: %t topic, %p partition, %o offset, %k key, %K key length
+                  (-1 for null), %s value, %S value length, %R value length as 4 big-endian
+                  bytes, %h headers (k=v,k2=v2), %T timestamp (unix ms), %d timestamp
+                  (RFC 3339), %% a percent sign; escapes \n \t \r \\ \0 \xHH
+  -J, --json      {"topic","partition","offset","timestamp","key","value","headers"}; bytes
+                  that are not UTF-8 are base64 with "key_encoding"/"value_encoding":"base64";
+                  --json-values embeds values that are valid JSON as JSON
+  --print FIELDS  the console consumer's print.* layout: any of key,timestamp,partition,
+                  offset,headers (or all) before the value, joined by --separator (TAB;
+                  escapes \t \n \r \0 \\ \xHH, as produce -K)
+
+Groups: -g GROUP joins the consumer group: partitions come from the group, reading resumes at
+the group's committed offsets (-o applies only to partitions without a commit), and kafkit
+commits only records delivered: written to stdout and, on a pipe, taken from it by the reader.
+A crash, a kill or a reader that goes away (| head) never makes it commit a record the reader
+did not take (some may be printed twice). On exit it commits what was delivered and, for
+partitions the group had never committed, where this run started. A closed stdout (>&-) is
+refused (exit 1) before anything is read. COORDINATOR_NOT_AVAILABLE (the first group on a new
+cluster) and a moving coordinator are retried for --timeout.
+--group-protocol picks the classic protocol (the default: it works with every Kafka version
+and franz-go handles it fully) or KIP-848's consumer protocol (Kafka 4.0+; the broker assigns
+partitions; on Kafka before 4.3 a commit can meet STALE_MEMBER_EPOCH during a rebalance, which
+kafkit retries).
+
+Output is buffered and flushed on every exit path. A closed pipe (| head) ends kafkit
+quietly with exit 0.`
+
+const consumeExample = `  # the last 10 records of each partition, then exit
+  kafkit consume orders -o -10 -e
+
+  # everything, as JSON lines, into jq
+  kafkit consume orders -o start -e -J | jq -c '{key, value}'
+
+  # records since one hour ago, with key and timestamp, like the console consumer
+  kafkit consume orders -o @-1h --print key,timestamp
+
+  # kcat-style template
+  kafkit consume orders -o start -e -f '%p:%o %k=%s\n'
+
+  # as a member of a group: resumes where the group stopped, commits what was printed
+  kafkit consume orders -g billing --from-beginning
+
+  # every topic whose name starts with "orders.", partitions 0 and 2 only, first 100 records
+  kafkit consume 'orders\..*' --regex -p 0,2 -o start -n 100`
 
 // consumeFlags are the raw flag values; validate turns them into options.
 type consumeFlags struct {
@@ -58,7 +129,9 @@ func NewCmdConsume(f *cmdutil.Factory) *cobra.Command {
 func newCmdConsume(f *cmdutil.Factory, runF func(context.Context, *consumeOptions) error) *cobra.Command {
 	opts := &consumeOptions{
 		IO:            f.IO,
-		Settings:      f.Settings,
+		Verbose:       f.Verbose,
+		Timeout:       f.Timeout,
+		Debugf:        f.Debugf,
 		Admin:         f.Admin,
 		NewClient:     f.NewClient,
 		Context:       f.Context,
@@ -66,66 +139,10 @@ func newCmdConsume(f *cmdutil.Factory, runF func(context.Context, *consumeOption
 	}
 	var fl consumeFlags
 	cmd := &cobra.Command{
-		Use:   "consume TOPIC... [--regex]",
-		Short: "Read records from topics to stdout (kafka-console-consumer.sh, kcat -C)",
-		Long: `Read records from one or more topics and write them to stdout, one per line.
-
-Where to start, -o/--offset (per partition):
-  end (default)   only records produced from now on, like kafka-console-consumer.sh
-  start           the oldest record (--from-beginning is the same)
-  N               offset N (an error if a partition does not hold it; pick one with -p)
-  +N              N records after the start
-  -N              the last N records of each partition
-  @2026-11-20T10:00:00Z, @<unix-ms>, @-1h
-                  the first record at or after that time
-
-When to stop: -n N records, -e/--until-end (when every partition reaches the end it had when
-kafkit started: a snapshot, even while producers keep writing), --idle-timeout D without a
-record, or Ctrl-C. Every stop exits 0 and, on a terminal or with -v, says "Consumed N records"
-on stderr; with -e and stdout redirected, a terminal shows progress. Unknown topics, missing
-rights and out-of-range offsets exit 1. --isolation read_committed skips aborted and open
-transactions.
-
-Output (one record per line):
-  default         the value ("null" for a null value)
-  -f TEMPLATE     kcat's tokens: %t topic, %p partition, %o offset, %k key, %K key length
-                  (-1 for null), %s value, %S value length, %R value length as 4 big-endian
-                  bytes, %h headers (k=v,k2=v2), %T timestamp (unix ms), %d timestamp
-                  (RFC 3339), %% a percent sign; escapes \n \t \r \\ \0 \xHH
-  -J, --json      {"topic","partition","offset","timestamp","key","value","headers"}; bytes
-                  that are not UTF-8 are base64 with "key_encoding"/"value_encoding":"base64";
-                  --json-values embeds values that are valid JSON as JSON
-  --print FIELDS  the console consumer's print.* layout: any of key,timestamp,partition,
-                  offset,headers (or all) before the value, joined by --separator (TAB)
-
-Groups: -g GROUP joins the consumer group: partitions come from the group, reading resumes at
-the group's committed offsets (-o applies only to partitions without a commit), and kafkit
-commits only records it has already written to stdout, so a crash or kill never skips a
-record (some may be printed twice). The final offsets are committed on exit.
---group-protocol picks the classic protocol (the default: it works with every Kafka version
-and franz-go handles it fully) or KIP-848's consumer protocol (Kafka 4.0+; the broker assigns
-partitions; on Kafka before 4.3 a commit can meet STALE_MEMBER_EPOCH during a rebalance, which
-kafkit retries).
-
-Output is buffered and flushed on every exit path. A closed pipe (| head) ends kafkit
-quietly with exit 0.`,
-		Example: `  # the last 10 records of each partition, then exit
-  kafkit consume orders -o -10 -e
-
-  # everything, as JSON lines, into jq
-  kafkit consume orders -o start -e -J | jq -c '{key, value}'
-
-  # records since one hour ago, with key and timestamp, like the console consumer
-  kafkit consume orders -o @-1h --print key,timestamp
-
-  # kcat-style template
-  kafkit consume orders -o start -e -f '%p:%o %k=%s\n'
-
-  # as a member of a group: resumes where the group stopped, commits what was printed
-  kafkit consume orders -g billing --from-beginning
-
-  # every topic whose name starts with "orders.", partitions 0 and 2 only, first 100 records
-  kafkit consume 'orders\..*' --regex -p 0,2 -o start -n 100`,
+		Use:               "consume TOPIC... [--regex]",
+		Short:             "Read records from topics to stdout (kafka-console-consumer.sh, kcat -C)",
+		Long:              consumeLong,
+		Example:           consumeExample,
 		Args:              cmdutil.Args(cobra.MinimumNArgs(1)),
 		ValidArgsFunction: cmdutil.CompleteTopics(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -139,6 +156,12 @@ quietly with exit 0.`,
 			return consumeRun(cmd.Context(), opts)
 		},
 	}
+	addFlags(cmd, f, &fl, opts)
+	return cmd
+}
+
+// addFlags declares consume's flags and their completions.
+func addFlags(cmd *cobra.Command, f *cmdutil.Factory, fl *consumeFlags, opts *consumeOptions) {
 	fs := cmd.Flags()
 	fs.BoolVar(&opts.Regex, "regex", false, "treat TOPIC arguments as regular expressions matched against whole topic names")
 	fs.StringVarP(&fl.offset, "offset", "o", "end", "where to start in each partition: start, end, N, +N, -N, @time, @-1h")
@@ -154,38 +177,72 @@ quietly with exit 0.`,
 	fs.BoolVarP(&fl.json, "json", "J", false, "one JSON object per record")
 	fs.BoolVar(&fl.jsonValues, "json-values", false, "with -J: embed values that are valid JSON as JSON")
 	fs.StringVar(&fl.print, "print", "", "console-consumer layout: key,timestamp,partition,offset,headers or all")
-	fs.StringVar(&fl.separator, "separator", "\t", `with --print: separator between fields (\t, \n escapes work)`)
+	fs.StringVar(&fl.separator, "separator", "\t", `with --print: separator between fields (escapes \t \n \r \0 \\ \xHH)`)
 	_ = cmd.RegisterFlagCompletionFunc("offset", cobra.FixedCompletions([]string{"start", "end", "-10", "@-1h"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("isolation", cobra.FixedCompletions([]string{"read_uncommitted", "read_committed"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("group-protocol", cobra.FixedCompletions([]string{"classic", "consumer"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("group", cmdutil.CompleteGroups(f))
 	_ = cmd.RegisterFlagCompletionFunc("print", cobra.FixedCompletions([]string{"key", "timestamp", "partition", "offset", "headers", "all"}, cobra.ShellCompDirectiveNoFileComp))
-	return cmd
 }
 
 // validate checks flag combinations and resolves the offset spec and the output format: every
 // problem is a usage error, found before anything is sent to Kafka.
 func validate(cmd *cobra.Command, fl *consumeFlags, opts *consumeOptions, now time.Time) error {
 	changed := cmd.Flags().Changed
-	if opts.Regex {
-		// A bad pattern is a usage error before anything is sent.
-		for _, t := range opts.Topics {
+	for _, phase := range []func() error{
+		func() error { return validateTopics(opts) },
+		func() error { return validateOffset(fl, opts, changed("offset"), now) },
+		func() error { return validateLimits(fl, opts) },
+		func() error { return validateGroup(opts, changed("group-protocol")) },
+		func() error { return validateFormat(fl, opts, changed) },
+	} {
+		if err := phase(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// validateTopics refuses empty names and, with --regex, bad patterns.
+func validateTopics(opts *consumeOptions) error {
+	for _, t := range opts.Topics {
+		if t == "" {
+			return cmdutil.UsageErrorf("an empty topic name: name a topic (kafkit topic list shows them)")
+		}
+		if opts.Regex {
 			if _, err := cmdutil.NameRegex(t); err != nil {
 				return cmdutil.UsageErrorf("--regex: %v", err)
 			}
 		}
+	}
+	return nil
+}
+
+// outputNames are -o values that mean an output format elsewhere in kafkit; for consume -o is
+// the offset (as in kcat), so they get a pointer to the right flag.
+var outputNames = map[string]string{"json": "-J / --json", "yaml": "-J / --json", "table": "--print or -f", "wide": "--print or -f", "name": "-f '%t\\n'"}
+
+// validateOffset resolves -o / --from-beginning.
+func validateOffset(fl *consumeFlags, opts *consumeOptions, offsetChanged bool, now time.Time) error {
+	if hint, ok := outputNames[strings.ToLower(fl.offset)]; ok {
+		return cmdutil.UsageErrorf("-o %s: for consume -o is the offset to start at (as in kcat), not the output format: did you mean %s?", fl.offset, hint)
 	}
 	spec, err := offsetspec.Parse(fl.offset, now)
 	if err != nil {
 		return cmdutil.UsageErrorf("-o/--offset: %v", err)
 	}
 	if fl.fromBeginning {
-		if changed("offset") && spec.Kind != offsetspec.Start {
+		if offsetChanged && spec.Kind != offsetspec.Start {
 			return cmdutil.UsageErrorf("--from-beginning and -o %s contradict each other: use one", fl.offset)
 		}
 		spec = offsetspec.Spec{Kind: offsetspec.Start}
 	}
 	opts.Offset = spec
+	return nil
+}
+
+// validateLimits checks partitions, -n, --idle-timeout and --isolation.
+func validateLimits(fl *consumeFlags, opts *consumeOptions) error {
 	for _, p := range opts.Partitions {
 		if p < 0 {
 			return cmdutil.UsageErrorf("-p/--partitions: partition %d is negative", p)
@@ -204,18 +261,29 @@ func validate(cmd *cobra.Command, fl *consumeFlags, opts *consumeOptions, now ti
 	default:
 		return cmdutil.UsageErrorf("--isolation %q: use read_uncommitted or read_committed", fl.isolation)
 	}
-	if opts.Group != "" {
-		if len(opts.Partitions) > 0 {
-			return cmdutil.UsageErrorf("-p/--partitions cannot be used with -g/--group: the group assigns the partitions")
+	return nil
+}
+
+// validateGroup checks -g and --group-protocol.
+func validateGroup(opts *consumeOptions, protocolChanged bool) error {
+	if opts.Group == "" {
+		if protocolChanged {
+			return cmdutil.UsageErrorf("--group-protocol needs -g/--group")
 		}
-		switch opts.GroupProtocol {
-		case "classic", "consumer":
-		default:
-			return cmdutil.UsageErrorf("--group-protocol %q: use classic or consumer", opts.GroupProtocol)
-		}
-	} else if changed("group-protocol") {
-		return cmdutil.UsageErrorf("--group-protocol needs -g/--group")
+		return nil
 	}
+	if len(opts.Partitions) > 0 {
+		return cmdutil.UsageErrorf("-p/--partitions cannot be used with -g/--group: the group assigns the partitions")
+	}
+	switch opts.GroupProtocol {
+	case "classic", "consumer":
+		return nil
+	}
+	return cmdutil.UsageErrorf("--group-protocol %q: use classic or consumer", opts.GroupProtocol)
+}
+
+// validateFormat picks the one output format (-f, -J, --print or the value).
+func validateFormat(fl *consumeFlags, opts *consumeOptions, changed func(string) bool) error {
 	var modes []string
 	if changed("format") {
 		modes = append(modes, "-f/--format")
@@ -245,7 +313,11 @@ func validate(cmd *cobra.Command, fl *consumeFlags, opts *consumeOptions, now ti
 	case fl.json:
 		opts.Format = jsonFormat{embedJSON: fl.jsonValues}
 	case changed("print"):
-		p, err := parsePrint(fl.print, unescapeSeparator(fl.separator))
+		sep, err := text.Unescape(fl.separator)
+		if err != nil {
+			return cmdutil.UsageErrorf("--separator: %v", err)
+		}
+		p, err := parsePrint(fl.print, sep)
 		if err != nil {
 			return cmdutil.UsageErrorf("--print: %v", err)
 		}

@@ -72,6 +72,14 @@ func TestFlags(t *testing.T) {
 		t.Errorf("print format %#v", o.Format)
 	}
 
+	o, err = parseArgs(t, "t", "--print", "key", "--separator", `\x01`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pf, ok := o.Format.(printFormat); !ok || pf.sep != "\x01" {
+		t.Errorf("--separator '\\x01': %#v", o.Format)
+	}
+
 	o, err = parseArgs(t, "t", "-f", `%k %s\n`, "-o", "@-1h")
 	if err != nil {
 		t.Fatal(err)
@@ -107,6 +115,18 @@ func TestFlagErrors(t *testing.T) {
 		{[]string{"t", "--print", "colour"}, `unknown --print field "colour"`},
 		{[]string{"t", "-p", "-1"}, "partition -1 is negative"},
 		{[]string{"orders(", "--regex"}, `--regex: bad regular expression "orders(": missing closing )`},
+		// -o is the offset, as in kcat: output names point to the output flags.
+		{[]string{"t", "-o", "json"}, "-o json: for consume -o is the offset to start at (as in kcat), not the output format: did you mean -J / --json?"},
+		{[]string{"t", "-o", "yaml"}, "did you mean -J / --json?"},
+		{[]string{"t", "-o", "table"}, "did you mean --print or -f?"},
+		{[]string{"t", "-o", "wide"}, "did you mean --print or -f?"},
+		// one escape parser (text.Unescape), as produce -K
+		{[]string{"t", "--print", "key", "--separator", `\x`}, `--separator: bad escape \x in "\\x": write two hex digits`},
+		{[]string{"t", "--print", "key", "--separator", `\q`}, `--separator: unknown escape \q`},
+		{[]string{"t", "-f", `%s\x`}, `bad escape \x`},
+		// an empty topic name is a usage error (exit 2), not a failed request
+		{[]string{""}, "an empty topic name"},
+		{[]string{"t", ""}, "an empty topic name"},
 	}
 	for _, tt := range tests {
 		_, err := parseArgs(t, tt.args...)

@@ -11,6 +11,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/kafkit/kafkit/internal/text"
 )
 
 // A formatter appends one record, with its trailing newline if the format has one, to b. It
@@ -63,93 +65,58 @@ type token struct {
 // templateTokens is the help text's list of tokens, also used in parse errors.
 const templateTokens = `%t topic, %p partition, %o offset, %k key, %K key length, %s value, %S value length, %R value length as 4 big-endian bytes, %h headers (k=v,k2=v2), %T timestamp (unix ms), %d timestamp (RFC 3339), %% a percent sign; escapes \n \t \r \\ \xHH`
 
-// parseTemplate reads a kcat-style format string (kcat -f): %-tokens and backslash escapes.
-// It is pure; errors name the offending token and list the valid ones.
+// templateKinds maps the letter after % to its token.
+var templateKinds = map[byte]tokKind{
+	't': tokTopic, 'p': tokPartition, 'o': tokOffset, 'k': tokKey, 'K': tokKeyLen, 's': tokValue,
+	'S': tokValueLen, 'R': tokValueLenBE, 'h': tokHeaders, 'T': tokTimestamp, 'd': tokTime,
+}
+
+// parseTemplate reads a kcat-style format string (kcat -f): %-tokens and backslash escapes
+// (text.Unescape's, the same as produce -K and consume --separator). It is pure; errors name
+// the offending token or escape and list the valid ones.
 func parseTemplate(s string) ([]token, error) {
 	var toks []token
 	var lit []byte
-	flush := func() {
-		if len(lit) > 0 {
-			toks = append(toks, token{kind: tokLiteral, lit: lit})
-			lit = nil
-		}
-	}
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch c {
+		switch s[i] {
 		case '%':
 			if i+1 >= len(s) {
 				return nil, fmt.Errorf("format %q ends with a lone %%: write %%%% for a percent sign", s)
 			}
 			i++
-			var k tokKind
-			switch s[i] {
-			case '%':
+			if s[i] == '%' {
 				lit = append(lit, '%')
 				continue
-			case 't':
-				k = tokTopic
-			case 'p':
-				k = tokPartition
-			case 'o':
-				k = tokOffset
-			case 'k':
-				k = tokKey
-			case 'K':
-				k = tokKeyLen
-			case 's':
-				k = tokValue
-			case 'S':
-				k = tokValueLen
-			case 'R':
-				k = tokValueLenBE
-			case 'h':
-				k = tokHeaders
-			case 'T':
-				k = tokTimestamp
-			case 'd':
-				k = tokTime
-			default:
+			}
+			k, ok := templateKinds[s[i]]
+			if !ok {
 				r, _ := utf8.DecodeRuneInString(s[i:])
 				return nil, fmt.Errorf("unknown token %%%c in format %q: use %s", r, s, templateTokens)
 			}
-			flush()
+			if len(lit) > 0 {
+				toks = append(toks, token{kind: tokLiteral, lit: lit})
+				lit = nil
+			}
 			toks = append(toks, token{kind: k})
 		case '\\':
-			if i+1 >= len(s) {
-				return nil, fmt.Errorf("format %q ends with a lone backslash: write \\\\ for a backslash", s)
+			n := 2 // \n, or \xHH
+			if i+1 < len(s) && s[i+1] == 'x' {
+				n = 4
 			}
-			i++
-			switch s[i] {
-			case 'n':
-				lit = append(lit, '\n')
-			case 't':
-				lit = append(lit, '\t')
-			case 'r':
-				lit = append(lit, '\r')
-			case '\\':
-				lit = append(lit, '\\')
-			case '0':
-				lit = append(lit, 0)
-			case 'x':
-				if i+2 >= len(s) {
-					return nil, fmt.Errorf("bad escape in format %q: \\x needs two hex digits, as in \\x1f", s)
-				}
-				v, err := strconv.ParseUint(s[i+1:i+3], 16, 8)
-				if err != nil {
-					return nil, fmt.Errorf("bad escape in format %q: \\x needs two hex digits, as in \\x1f", s)
-				}
-				lit = append(lit, byte(v))
-				i += 2
-			default:
-				r, _ := utf8.DecodeRuneInString(s[i:])
-				return nil, fmt.Errorf("unknown escape \\%c in format %q: use \\n \\t \\r \\\\ \\0 or \\xHH", r, s)
+			n = min(n, len(s)-i)
+			u, err := text.Unescape(s[i : i+n])
+			if err != nil {
+				return nil, fmt.Errorf("format %q: %v", s, err)
 			}
+			lit = append(lit, u...)
+			i += n - 1
 		default:
-			lit = append(lit, c)
+			lit = append(lit, s[i])
 		}
 	}
-	flush()
+	if len(lit) > 0 {
+		toks = append(toks, token{kind: tokLiteral, lit: lit})
+	}
 	if len(toks) == 0 {
 		return nil, fmt.Errorf("empty format: use %s", templateTokens)
 	}
@@ -413,10 +380,4 @@ func appendOrNull(b, v []byte) []byte {
 		return append(b, nullLiteral...)
 	}
 	return append(b, v...)
-}
-
-// unescapeSeparator turns \t, \n, \r and \\ in --separator into the characters, so that
-// --separator '\t' works without $'\t'.
-func unescapeSeparator(s string) string {
-	return strings.NewReplacer(`\t`, "\t", `\n`, "\n", `\r`, "\r", `\\`, `\`).Replace(s)
 }

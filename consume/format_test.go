@@ -33,6 +33,7 @@ func TestParseTemplate(t *testing.T) {
 		{`%h`, rec, "h1=v1,h2=NULL"},
 		{`100%% %o`, rec, "100% 42"},
 		{`\x41\\\r`, rec, "A\\\r"},
+		{`%k\x01%s\0\"`, rec, "k1\x01hello\x00\""},
 		{`%R`, rec, "\x00\x00\x00\x05"},
 		{`%R`, nullRec, "\xff\xff\xff\xff"},
 		{`[%k][%s] %K %S %h`, nullRec, "[][] -1 -1 "},
@@ -61,8 +62,9 @@ func TestParseTemplateErrors(t *testing.T) {
 		{"%é", "unknown token %é"},
 		{`\`, "ends with a lone backslash"},
 		{`\q`, `unknown escape \q`},
-		{`\x4`, `\x needs two hex digits`},
-		{`\xzz`, `\x needs two hex digits`},
+		{`\x4`, `bad escape \x in "\\x4": write two hex digits`},
+		{`\xzz`, `bad escape \xzz`},
+		{`%s\x`, `bad escape \x`},
 	}
 	for _, tt := range tests {
 		_, err := parseTemplate(tt.tmpl)
@@ -180,12 +182,6 @@ func TestValueFormat(t *testing.T) {
 	}
 	if got := string(valueFormat{}.appendRecord(nil, &kgo.Record{})); got != "null\n" {
 		t.Errorf("null value: got %q", got)
-	}
-}
-
-func TestUnescapeSeparator(t *testing.T) {
-	if got := unescapeSeparator(`\t|\n\\`); got != "\t|\n\\" {
-		t.Errorf("got %q", got)
 	}
 }
 

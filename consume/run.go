@@ -1,13 +1,12 @@
 package consume
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"os/signal"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -17,7 +16,9 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
 
+	"github.com/kafkit/kafkit/internal/cmdutil"
 	"github.com/kafkit/kafkit/internal/offsetspec"
+	"github.com/kafkit/kafkit/internal/text"
 )
 
 // Fetch buffers are bounded so that reading a topic of any size stays within ~150 MB of RSS:
@@ -30,23 +31,31 @@ const (
 	outBufferSize          = 256 << 10
 )
 
-// errStdoutClosed ends a run whose reader went away (| head): a normal end, exit 0.
-var errStdoutClosed = errors.New("stdout closed")
-
 type tp struct {
 	topic     string
 	partition int32
 }
+
+func (k tp) String() string { return fmt.Sprintf("%s/%d", k.topic, k.partition) }
 
 // pstate is one partition's progress toward its -e snapshot end.
 type pstate struct {
 	end      int64
 	done     bool
 	assigned bool // group mode: assigned to this member now
+
+	// Group mode, for partitions the group had never committed: where this run started
+	// (the first record fetched, else the -o start looked up), and whether any delivered
+	// record was marked. On exit such a partition gets its start committed, so that the
+	// next run without -o resumes there instead of at the end.
+	start    int64
+	first    int64 // -1 until a record is fetched
+	marked   bool
+	uncommit bool // the group had no commit at start
 }
 
 type pendingRec struct {
-	end int64
+	end int64 // output position after the record's last byte
 	rec *kgo.Record
 }
 
@@ -54,70 +63,122 @@ type pendingRec struct {
 type run struct {
 	opts  *consumeOptions
 	cl    *kgo.Client
-	w     *bufio.Writer
+	out   *output
 	count atomic.Int64
+	begun time.Time
 
-	mu        sync.Mutex
-	states    map[tp]*pstate
-	remaining int // non-group -e: partitions not done yet
-	total     int64
+	mu         sync.Mutex
+	states     map[tp]*pstate
+	remaining  int // non-group -e: partitions not done yet
+	total      int64
+	unreadable []partitionErr
 
-	writeErr error
-	// Group mode: every record of the current poll with the output position of its last
-	// byte, so that after a failed write exactly the records that reached stdout are marked.
-	appended int64 // bytes accepted by the buffer so far
-	markedAt int64 // output position up to which records are marked
+	// Group mode: every record not yet delivered, with the output position of its last byte;
+	// mark moves the delivered ones to kgo's marks, and only marks are committed.
+	pmu      sync.Mutex
 	pending  []pendingRec
 	commitMu sync.Mutex
-	commitEr error
 }
 
-func consumeRun(ctx context.Context, opts *consumeOptions) (rerr error) {
-	settings, err := opts.Settings()
-	if err != nil {
-		return err
-	}
-	group := opts.Group != ""
+// setup is what consume learns before it reads: partitions with their bounds, the ones it
+// could not list, and (group with -e) the group's commits.
+type setup struct {
+	parts      []partition
+	unreadable []partitionErr
+	committed  map[tp]int64
+}
 
-	// Setup (topics, partitions, offsets) is bounded by --timeout.
-	sctx, scancel, err := opts.Context(ctx)
+func consumeRun(ctx context.Context, opts *consumeOptions) error {
+	if err := stdoutUsable(opts.IO.Out); err != nil {
+		return err
+	}
+	su, err := prepare(ctx, opts)
 	if err != nil {
 		return err
 	}
+	r, topics, offsets := newRun(opts, su)
+	// A write to a closed pipe must come back as EPIPE instead of killing the process with
+	// SIGPIPE (Go kills on SIGPIPE for stdout unless the signal is handled): a closed pipe
+	// (| head -n 5) is a normal end for consume. Ignoring SIGPIPE is process-wide, which is
+	// right for a process that only consumes; it is done here, not in main, because only
+	// commands that stream to stdout want it.
+	signal.Ignore(syscall.SIGPIPE)
+	r.out = newOutput(ctx, opts.IO.Out)
+	defer r.out.close()
+	defer r.summary()
+	if r.remaining == 0 && (opts.UntilEnd || opts.Group == "") {
+		return r.unreadableErr() // every partition was empty (or at its end) at start
+	}
+	return r.stream(ctx, topics, offsets)
+}
+
+// prepare looks up the partitions, their bounds and (group with -e) the group's commits, all
+// bounded by --timeout.
+func prepare(ctx context.Context, opts *consumeOptions) (*setup, error) {
+	group := opts.Group != ""
+	sctx, cancel, err := opts.Context(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer cancel()
 	adm, err := opts.Admin()
 	if err != nil {
-		scancel()
-		return err
+		return nil, err
 	}
-	parts, err := lookupPartitions(sctx, adm.Client, opts.Topics, opts.Regex, opts.Partitions, opts.Offset, opts.ReadCommitted, !group)
+	su := &setup{}
+	su.parts, su.unreadable, err = lookupPartitions(sctx, adm, lookup{
+		names: opts.Topics, regex: opts.Regex, only: opts.Partitions, spec: opts.Offset,
+		readCommitted: opts.ReadCommitted, strict: !group, retryFor: opts.Timeout(),
+	})
 	if err != nil {
-		scancel()
-		return err
+		return nil, err
 	}
-	var committed map[tp]int64
-	if group && opts.UntilEnd {
-		committed, err = fetchCommitted(sctx, adm.Client, opts.Group, parts)
+	if group {
+		su.committed, err = fetchCommitted(sctx, adm, opts.Group, su.parts, opts.Timeout())
 		if err != nil {
-			scancel()
-			return err
+			return nil, err
 		}
 	}
-	scancel()
+	return su, nil
+}
 
-	r := &run{opts: opts, states: map[tp]*pstate{}}
-	topics := make([]string, 0, len(parts))
+// newRun turns the setup into per-partition states: where each starts, its -e end, and (not
+// in a group) the offsets to consume from. Partitions that could not be listed are not read
+// (a group with -e counts them as done; without -e the group reads them once they have a
+// leader again).
+func newRun(opts *consumeOptions, su *setup) (*run, []string, map[string]map[int32]kgo.Offset) {
+	group := opts.Group != ""
+	r := &run{opts: opts, states: map[tp]*pstate{}, begun: time.Now()}
+	bad := map[tp]bool{}
+	for _, u := range su.unreadable {
+		bad[u.tp] = true
+		if group && !opts.UntilEnd {
+			fmt.Fprintf(opts.IO.ErrOut, "warning: cannot read %s yet (%v): the group reads it once it has a leader again\n", u.tp, u.err)
+			continue
+		}
+		r.unreadable = append(r.unreadable, u)
+		if group {
+			r.states[u.tp] = &pstate{end: -1, done: true}
+		}
+	}
+	var topics []string
 	seen := map[string]bool{}
 	offsets := map[string]map[int32]kgo.Offset{}
-	for _, p := range parts {
+	for _, p := range su.parts {
 		if !seen[p.Topic] {
 			seen[p.Topic] = true
 			topics = append(topics, p.Topic)
 		}
 		k := tp{p.Topic, p.Partition}
-		st := &pstate{end: p.End}
+		if bad[k] {
+			continue
+		}
+		st := &pstate{end: p.End, start: p.Start, first: -1}
 		start := p.Start
-		if c, ok := committed[k]; ok && c >= 0 {
+		if c, ok := su.committed[k]; ok && c >= 0 {
 			start = c
+		} else if group {
+			st.uncommit = true
 		}
 		if opts.UntilEnd && start >= p.End {
 			st.done = true // nothing to read before the snapshot end
@@ -125,38 +186,25 @@ func consumeRun(ctx context.Context, opts *consumeOptions) (rerr error) {
 			r.total += p.End - start
 		}
 		r.states[k] = st
-		if !st.done {
-			r.remaining++
+		if st.done {
+			continue
 		}
-		if !group && !st.done {
+		r.remaining++
+		if !group {
 			if offsets[p.Topic] == nil {
 				offsets[p.Topic] = map[int32]kgo.Offset{}
 			}
 			offsets[p.Topic][p.Partition] = kgo.NewOffset().At(start)
 		}
 	}
+	return r, topics, offsets
+}
 
-	// A write to a closed pipe must come back as EPIPE instead of killing the process with
-	// SIGPIPE (Go kills on SIGPIPE for stdout unless the signal is handled): a closed pipe
-	// (| head -n 5) is a normal end for consume. Ignoring SIGPIPE is process-wide, which is
-	// right for a process that only consumes; it is done here, not in main, because only
-	// commands that stream to stdout want it.
-	signal.Ignore(syscall.SIGPIPE)
-
-	r.w = bufio.NewWriterSize(opts.IO.Out, outBufferSize)
-	defer func() {
-		if r.writeErr == nil {
-			if err := r.w.Flush(); err != nil && !isEPIPE(err) && rerr == nil {
-				rerr = fmt.Errorf("writing output: %v", err)
-			}
-		}
-		r.summary(settings.Verbose)
-	}()
-
-	if opts.UntilEnd && r.remaining == 0 {
-		return nil // every partition was empty (or at its end) at start
-	}
-
+// stream reads until a stop condition, then writes out what is buffered, commits what the
+// reader took (group) and leaves the group.
+func (r *run) stream(ctx context.Context, topics []string, offsets map[string]map[int32]kgo.Offset) error {
+	opts := r.opts
+	group := opts.Group != ""
 	rctx, rcancel, err := opts.StreamContext(ctx)
 	if err != nil {
 		return err
@@ -164,10 +212,80 @@ func consumeRun(ctx context.Context, opts *consumeOptions) (rerr error) {
 	defer rcancel()
 	rctx, cancelCause := context.WithCancelCause(rctx)
 	defer cancelCause(nil)
-	if gone := stdoutGone(opts.IO.Out); gone != nil {
-		go watchStdout(rctx, gone, cancelCause)
+	if r.out.gone != nil {
+		go watchStdout(rctx, r.out.gone, cancelCause)
+	}
+	cl, err := opts.NewClient(r.clientOpts(topics, offsets)...)
+	if err != nil {
+		return err
+	}
+	r.cl = cl
+	if group {
+		r.out.onWait = r.mark
+	}
+	if opts.UntilEnd && opts.IO.ErrTTY && !opts.IO.OutTTY {
+		stop := r.progress()
+		defer stop()
 	}
 
+	loopErr := r.loop(rctx)
+	_ = r.out.flush()
+	if group {
+		r.out.waitDrained()
+		r.mark()
+		r.commitStarts(ctx, opts.Timeout())
+		cl.AllowRebalance()
+		if err := r.commitFinal(ctx, opts.Timeout()); err != nil && loopErr == nil {
+			loopErr = err
+		}
+	}
+	// Leave the group (and stop fetching) now rather than when the process ends, so that
+	// another member takes over at once.
+	cl.Close()
+	return r.result(ctx, rctx, loopErr)
+}
+
+// result picks the run's error: a failure, a write error other than a closed pipe, an
+// interrupt (exit 130/143, after the commit), a fatal connection failure, or the partitions
+// that could not be read.
+func (r *run) result(ctx, rctx context.Context, loopErr error) error {
+	if loopErr != nil {
+		return loopErr
+	}
+	if err := r.out.err; !quiet(err) {
+		return fmt.Errorf("writing output: %v (records not written were not committed)", err)
+	}
+	var intr cmdutil.Interrupted
+	if cause := context.Cause(ctx); errors.As(cause, &intr) {
+		return cause
+	}
+	if cause := context.Cause(rctx); rctx.Err() != nil && ctx.Err() == nil && !errors.Is(cause, errStdoutClosed) && !errors.Is(cause, context.Canceled) {
+		return cause // a fatal connection failure seen by the factory's watcher
+	}
+	return r.unreadableErr()
+}
+
+// unreadableErr names the partitions that could not be read (exit 1), or is nil.
+func (r *run) unreadableErr() error {
+	if len(r.unreadable) == 0 {
+		return nil
+	}
+	names := make([]string, len(r.unreadable))
+	for i, u := range r.unreadable {
+		names[i] = fmt.Sprintf("%s (%v)", u.tp, u.err)
+	}
+	has := "it has"
+	if len(names) > 1 {
+		has = "they have"
+	}
+	return fmt.Errorf("could not read %s %s within --timeout %s: the other partitions were read; retry when %s a leader again",
+		text.Plural(len(names), "partition"), strings.Join(names, ", "), r.opts.Timeout(), has)
+}
+
+// clientOpts are the consuming client's options: bounded fetch buffers, isolation, and either
+// the group (commits of delivered records only) or the partitions with their start offsets.
+func (r *run) clientOpts(topics []string, offsets map[string]map[int32]kgo.Offset) []kgo.Opt {
+	opts := r.opts
 	kopts := []kgo.Opt{
 		kgo.FetchMaxBytes(fetchMaxBytes),
 		kgo.FetchMaxPartitionBytes(fetchMaxPartitionBytes),
@@ -179,74 +297,38 @@ func consumeRun(ctx context.Context, opts *consumeOptions) (rerr error) {
 	if opts.ReadCommitted {
 		kopts = append(kopts, kgo.FetchIsolationLevel(kgo.ReadCommitted()))
 	}
-	if group {
-		kopts = append(kopts,
-			kgo.ConsumerGroup(opts.Group),
-			kgo.ConsumeTopics(topics...),
-			kgo.ConsumeResetOffset(resetOffset(opts.Offset)),
-			kgo.Balancers(kgo.CooperativeStickyBalancer()),
-			// A killed kafkit holds its partitions until its session times out; 10s instead
-			// of 45s lets a restart take over sooner (heartbeats do not wait for stdout).
-			kgo.SessionTimeout(10*time.Second),
-			// Commit only what was written: records are marked after they are flushed to
-			// stdout, and only marks are committed (every second, on revoke, on exit).
-			kgo.AutoCommitMarks(),
-			kgo.AutoCommitInterval(time.Second),
-			kgo.AutoCommitCallback(r.onAutoCommit),
-			// Rebalances wait until the records of a poll are written and marked, so the
-			// revoke commit covers everything written.
-			kgo.BlockRebalanceOnPoll(),
-			kgo.OnPartitionsAssigned(r.onAssigned),
-			kgo.OnPartitionsRevoked(r.onRevoked),
-			kgo.OnPartitionsLost(r.onLost),
-		)
-		if opts.GroupProtocol == "consumer" {
-			kopts = append(kopts, kgo.ServerSideBalancer())
-		}
-	} else {
-		kopts = append(kopts, kgo.ConsumePartitions(offsets))
+	if opts.Group == "" {
+		return append(kopts, kgo.ConsumePartitions(offsets))
 	}
-	cl, err := opts.NewClient(kopts...)
-	if err != nil {
-		return err
+	kopts = append(kopts,
+		kgo.ConsumerGroup(opts.Group),
+		kgo.ConsumeTopics(topics...),
+		kgo.ConsumeResetOffset(resetOffset(opts.Offset)),
+		kgo.Balancers(kgo.CooperativeStickyBalancer()),
+		// A killed kafkit holds its partitions until its session times out; 10s instead
+		// of 45s lets a restart take over sooner (heartbeats do not wait for stdout).
+		kgo.SessionTimeout(10*time.Second),
+		// Commit only what was delivered: records are marked once the reader has taken
+		// them from stdout, and only marks are committed (every second, on revoke, on exit).
+		kgo.AutoCommitMarks(),
+		kgo.AutoCommitInterval(time.Second),
+		kgo.AutoCommitCallback(r.onAutoCommit),
+		// Rebalances wait until the records of a poll are written and marked, so the
+		// revoke commit covers everything delivered.
+		kgo.BlockRebalanceOnPoll(),
+		kgo.OnPartitionsAssigned(r.onAssigned),
+		kgo.OnPartitionsRevoked(r.onRevoked),
+		kgo.OnPartitionsLost(r.onLost),
+	)
+	if opts.GroupProtocol == "consumer" {
+		kopts = append(kopts, kgo.ServerSideBalancer())
 	}
-	r.cl = cl
-
-	if opts.UntilEnd && opts.IO.ErrTTY && !opts.IO.OutTTY {
-		stop := r.progress()
-		defer stop()
-	}
-
-	loopErr := r.loop(rctx)
-
-	if r.writeErr == nil {
-		if err := r.w.Flush(); err != nil {
-			r.writeErr = err
-		}
-	}
-	if group {
-		r.mark()
-		cl.AllowRebalance()
-		if err := r.commitFinal(ctx, settings.Timeout); err != nil && loopErr == nil {
-			loopErr = err
-		}
-	}
-	// Leave the group (and stop fetching) now rather than when the process ends, so that
-	// another member takes over at once.
-	cl.Close()
-	switch {
-	case loopErr != nil:
-		return loopErr
-	case r.writeErr != nil && !isEPIPE(r.writeErr):
-		return fmt.Errorf("writing output: %v", r.writeErr)
-	}
-	if cause := context.Cause(rctx); rctx.Err() != nil && ctx.Err() == nil && !errors.Is(cause, errStdoutClosed) && !errors.Is(cause, context.Canceled) {
-		return cause // a fatal connection failure seen by the factory's watcher
-	}
-	return nil
+	return kopts
 }
 
-// loop polls and writes until a stop condition; it returns only real failures.
+// loop polls and writes until a stop condition; it returns only real failures. In a group,
+// rebalances wait while a poll's records are written and marked; loop leaves the last poll's
+// rebalance blocked for stream's final mark.
 func (r *run) loop(ctx context.Context) error {
 	opts := r.opts
 	group := opts.Group != ""
@@ -262,32 +344,21 @@ func (r *run) loop(ctx context.Context) error {
 		idle := pctx.Err() != nil && ctx.Err() == nil
 		cancel()
 		if ctx.Err() != nil {
-			if group {
-				r.cl.AllowRebalance()
-			}
 			return nil
 		}
 		if err := r.fetchErrors(fetches); err != nil {
-			if group {
-				r.cl.AllowRebalance()
-			}
 			return err
 		}
 		stop := r.write(fetches)
-		if r.writeErr == nil {
-			if err := r.w.Flush(); err != nil {
-				r.writeErr = err
-			}
+		if err := r.out.flush(); err != nil {
+			stop = true
+		}
+		if stop || (idle && fetches.NumRecords() == 0) {
+			return nil
 		}
 		if group {
 			r.mark()
 			r.cl.AllowRebalance()
-		}
-		if stop || r.writeErr != nil {
-			return nil
-		}
-		if idle && fetches.NumRecords() == 0 {
-			return nil
 		}
 	}
 }
@@ -295,10 +366,6 @@ func (r *run) loop(ctx context.Context) error {
 // write formats every record of a poll into the buffer; it reports whether consuming should
 // stop (-n reached, a write failed).
 func (r *run) write(fetches kgo.Fetches) bool {
-	opts := r.opts
-	format := opts.Format
-	w := r.w
-	group := opts.Group != ""
 	count := r.count.Load()
 	defer func() { r.count.Store(count) }()
 	for fi := range fetches {
@@ -306,51 +373,63 @@ func (r *run) write(fetches kgo.Fetches) bool {
 		for ti := range f.Topics {
 			t := &f.Topics[ti]
 			for pi := range t.Partitions {
-				p := &t.Partitions[pi]
-				if len(p.Records) == 0 {
-					continue
-				}
-				k := tp{t.Topic, p.Partition}
-				r.mu.Lock()
-				st := r.states[k]
-				r.mu.Unlock()
-				if st == nil {
-					st = &pstate{end: -1}
-				}
-				if st.done && opts.UntilEnd {
-					continue // fetched before the pause took effect
-				}
-				for _, rec := range p.Records {
-					if opts.UntilEnd && st.end >= 0 && rec.Offset >= st.end {
-						r.partitionDone(k, st)
-						break
-					}
-					if !rec.Attrs.IsControl() {
-						buf := format.appendRecord(w.AvailableBuffer(), rec)
-						n, err := w.Write(buf)
-						r.appended += int64(n)
-						if err != nil {
-							r.writeErr = err
-							return true
-						}
-						count++
-					}
-					if group {
-						r.pending = append(r.pending, pendingRec{end: r.appended, rec: rec})
-						// The buffer wrote itself out: mark what reached stdout now, so that
-						// a slow reader does not hold back commits until the whole poll is out.
-						if r.appended-int64(w.Buffered()) > r.markedAt {
-							r.mark()
-						}
-					}
-					if opts.UntilEnd && st.end >= 0 && rec.Offset+1 >= st.end {
-						r.partitionDone(k, st)
-					}
-					if opts.Num > 0 && count >= opts.Num {
-						return true
-					}
+				if p := &t.Partitions[pi]; len(p.Records) > 0 && r.writePartition(t.Topic, p, &count) {
+					return true
 				}
 			}
+		}
+	}
+	return false
+}
+
+// writePartition formats one partition's records of a poll. A full buffer is written out at
+// once; in a group every record is remembered with its output position until it is delivered.
+// Nothing here allocates or makes a syscall per record.
+func (r *run) writePartition(topic string, p *kgo.FetchPartition, count *int64) bool {
+	opts := r.opts
+	format := opts.Format
+	o := r.out
+	group := opts.Group != ""
+	k := tp{topic, p.Partition}
+	r.mu.Lock()
+	st := r.states[k]
+	r.mu.Unlock()
+	if st == nil {
+		st = &pstate{end: -1}
+	}
+	if st.done && opts.UntilEnd {
+		return false // fetched before the pause took effect
+	}
+	if group && st.first < 0 {
+		r.mu.Lock()
+		st.first = p.Records[0].Offset
+		r.mu.Unlock()
+	}
+	for _, rec := range p.Records {
+		if opts.UntilEnd && st.end >= 0 && rec.Offset >= st.end {
+			r.partitionDone(k, st)
+			break
+		}
+		if !rec.Attrs.IsControl() {
+			o.buf = format.appendRecord(o.buf, rec)
+			*count++
+		}
+		if group {
+			r.pending = append(r.pending, pendingRec{end: o.end(), rec: rec})
+		}
+		if len(o.buf) >= outBufferSize {
+			if o.flush() != nil {
+				return true
+			}
+			if group {
+				r.mark() // a slow reader must not hold back commits until the poll is out
+			}
+		}
+		if opts.UntilEnd && st.end >= 0 && rec.Offset+1 >= st.end {
+			r.partitionDone(k, st)
+		}
+		if opts.Num > 0 && *count >= opts.Num {
+			return true
 		}
 	}
 	return false
@@ -400,6 +479,10 @@ func (r *run) fetchErrors(fetches kgo.Fetches) error {
 		case errors.Is(fe.Err, context.Canceled), errors.Is(fe.Err, context.DeadlineExceeded), errors.Is(fe.Err, kgo.ErrClientClosed):
 		case errors.As(fe.Err, &dl):
 			fmt.Fprintf(r.opts.IO.ErrOut, "warning: %v\n", fe.Err)
+		case coordinatorBusy(fe.Err) && time.Since(r.begun) < r.opts.Timeout():
+			// A fresh cluster creates __consumer_offsets on the first group request, and a
+			// coordinator moves or loads: kgo joins again, within --timeout.
+			r.opts.Debugf("group %q: %v, retrying", r.opts.Group, fe.Err)
 		case errors.Is(fe.Err, kerr.GroupAuthorizationFailed):
 			return fmt.Errorf("not authorized to use group %q (%v): ask for READ on the group", r.opts.Group, fe.Err)
 		case errors.Is(fe.Err, kerr.TopicAuthorizationFailed), errors.Is(fe.Err, kerr.UnknownTopicOrPartition):
@@ -417,8 +500,8 @@ func (r *run) fetchErrors(fetches kgo.Fetches) error {
 }
 
 // summary prints "Consumed N records" on a terminal or with -v.
-func (r *run) summary(verbose bool) {
-	if r.opts.IO.ErrTTY || verbose {
+func (r *run) summary() {
+	if r.opts.IO.ErrTTY || r.opts.Verbose() {
 		n := r.count.Load()
 		noun := "records"
 		if n == 1 {
@@ -458,12 +541,13 @@ func (r *run) progress() func() {
 // ---------------------------------------------------------------------------------------------
 // group mode
 
-// mark marks for commit the records that reached the output: after a successful flush all
-// of them, else those whose last byte the buffer has written out (a broken pipe in the middle
-// of a poll, or a buffer that filled up). Marked offsets are committed.
+// mark marks for commit the records that were delivered: stdout accepted their last byte
+// and, on a pipe, the reader took it (see output.delivered). Marked offsets are committed.
+// It runs after each buffer written out, while a write waits on a slow reader, and on exit.
 func (r *run) mark() {
-	delivered := r.appended - int64(r.w.Buffered())
-	r.markedAt = delivered
+	delivered := r.out.delivered()
+	r.pmu.Lock()
+	defer r.pmu.Unlock()
 	i := 0
 	last := map[tp]*kgo.Record{}
 	for ; i < len(r.pending) && r.pending[i].end <= delivered; i++ {
@@ -477,10 +561,48 @@ func (r *run) mark() {
 		return
 	}
 	recs := make([]*kgo.Record, 0, len(last))
-	for _, rec := range last {
+	r.mu.Lock()
+	for k, rec := range last {
 		recs = append(recs, rec)
+		if st := r.states[k]; st != nil {
+			st.marked = true
+		}
 	}
+	r.mu.Unlock()
 	r.cl.MarkCommitRecords(recs...)
+}
+
+// commitStarts commits, for each partition assigned now that the group had never committed
+// and that delivered nothing in this run, the offset this run started at: nothing before it
+// was to be read, so the next run without -o resumes there (at-least-once, no gap) instead
+// of at the end. It runs while rebalances are blocked, so the partitions are this member's.
+func (r *run) commitStarts(ctx context.Context, timeout time.Duration) {
+	offs := map[string]map[int32]kgo.EpochOffset{}
+	r.mu.Lock()
+	for k, st := range r.states {
+		if !st.assigned || !st.uncommit || st.marked || st.end < 0 {
+			continue
+		}
+		at := st.start
+		if st.first >= 0 {
+			at = st.first
+		}
+		if offs[k.topic] == nil {
+			offs[k.topic] = map[int32]kgo.EpochOffset{}
+		}
+		offs[k.topic][k.partition] = kgo.EpochOffset{Epoch: -1, Offset: at}
+	}
+	r.mu.Unlock()
+	if len(offs) == 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
+	defer cancel()
+	r.cl.CommitOffsetsSync(ctx, offs, func(_ *kgo.Client, _ *kmsg.OffsetCommitRequest, _ *kmsg.OffsetCommitResponse, err error) {
+		if err != nil {
+			r.opts.Debugf("committing the start offsets: %v", err)
+		}
+	})
 }
 
 // commitFinal commits the marked offsets on exit, retrying the errors a rebalance can cause
@@ -489,14 +611,18 @@ func (r *run) commitFinal(ctx context.Context, timeout time.Duration) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
 	defer cancel()
 	var err error
-	for attempt := 0; attempt < 5; attempt++ {
+	for {
 		r.commitMu.Lock()
 		err = r.cl.CommitMarkedOffsets(ctx)
 		r.commitMu.Unlock()
 		if err == nil || !retriableCommit(err) || ctx.Err() != nil {
 			break
 		}
-		time.Sleep(200 * time.Millisecond)
+		r.opts.Debugf("committing the final offsets: %v, retrying", err)
+		select {
+		case <-ctx.Done():
+		case <-time.After(200 * time.Millisecond):
+		}
 	}
 	if err != nil {
 		return fmt.Errorf("committing the final offsets of group %q: %v (records written since the last commit will be read again)", r.opts.Group, err)
@@ -506,8 +632,14 @@ func (r *run) commitFinal(ctx context.Context, timeout time.Duration) error {
 
 func retriableCommit(err error) bool {
 	return errors.Is(err, kerr.StaleMemberEpoch) || errors.Is(err, kerr.RebalanceInProgress) ||
-		errors.Is(err, kerr.CoordinatorLoadInProgress) || errors.Is(err, kerr.CoordinatorNotAvailable) ||
-		errors.Is(err, kerr.NotCoordinator) || errors.Is(err, kerr.RequestTimedOut)
+		coordinatorBusy(err) || errors.Is(err, kerr.RequestTimedOut)
+}
+
+// coordinatorBusy reports the errors of a group coordinator that is not there yet, moved or
+// still loading: retried within --timeout wherever consume talks to the coordinator.
+func coordinatorBusy(err error) bool {
+	return errors.Is(err, kerr.CoordinatorNotAvailable) || errors.Is(err, kerr.NotCoordinator) ||
+		errors.Is(err, kerr.CoordinatorLoadInProgress)
 }
 
 func (r *run) onAutoCommit(_ *kgo.Client, _ *kmsg.OffsetCommitRequest, resp *kmsg.OffsetCommitResponse, err error) {
@@ -521,12 +653,7 @@ func (r *run) onAutoCommit(_ *kgo.Client, _ *kmsg.OffsetCommitRequest, resp *kms
 		}
 	}
 	if err != nil && !errors.Is(err, context.Canceled) {
-		r.commitMu.Lock()
-		r.commitEr = err
-		r.commitMu.Unlock()
-		if s, _ := r.opts.Settings(); s.Verbose {
-			fmt.Fprintf(r.opts.IO.ErrOut, "kafkit: periodic commit failed (will retry): %v\n", err)
-		}
+		r.opts.Debugf("periodic commit failed (will retry): %v", err)
 	}
 }
 
@@ -548,13 +675,23 @@ func (r *run) onAssigned(_ context.Context, _ *kgo.Client, m map[string][]int32)
 	}
 }
 
-// onRevoked commits what was written before the partitions go to another member.
+// onRevoked commits what was delivered before the partitions go to another member, and forgets
+// their records not delivered yet: the new owner reads them again, and a later mark must not
+// commit a partition this member no longer owns.
 func (r *run) onRevoked(ctx context.Context, cl *kgo.Client, m map[string][]int32) {
+	r.pmu.Lock()
+	kept := r.pending[:0]
+	for _, p := range r.pending {
+		if !slices.Contains(m[p.rec.Topic], p.rec.Partition) {
+			kept = append(kept, p)
+		}
+	}
+	clear(r.pending[len(kept):])
+	r.pending = kept
+	r.pmu.Unlock()
 	r.commitMu.Lock()
 	if err := cl.CommitMarkedOffsets(ctx); err != nil {
-		if s, _ := r.opts.Settings(); s.Verbose {
-			fmt.Fprintf(r.opts.IO.ErrOut, "kafkit: commit on revoke failed: %v\n", err)
-		}
+		r.opts.Debugf("commit on revoke failed: %v", err)
 	}
 	r.commitMu.Unlock()
 	r.onLost(ctx, cl, m)
@@ -587,42 +724,4 @@ func resetOffset(s offsetspec.Spec) kgo.Offset {
 		return kgo.NewOffset().AfterMilli(s.Millis)
 	}
 	return kgo.NewOffset().AtEnd()
-}
-
-// ---------------------------------------------------------------------------------------------
-// stdout
-
-func isEPIPE(err error) bool {
-	return errors.Is(err, syscall.EPIPE) || errors.Is(err, errStdoutClosed)
-}
-
-// watchStdout ends the run when the reader of stdout goes away, even while no record arrives
-// (kafkit t | head -n 5 with nothing more to read would otherwise wait for the next record).
-func watchStdout(ctx context.Context, gone func() bool, cancel context.CancelCauseFunc) {
-	t := time.NewTicker(200 * time.Millisecond)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if gone() {
-				cancel(errStdoutClosed)
-				return
-			}
-		}
-	}
-}
-
-// stdoutGone returns a check for "the pipe on w has no reader", or nil when w is not a pipe.
-func stdoutGone(w io.Writer) func() bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return nil
-	}
-	fi, err := f.Stat()
-	if err != nil || fi.Mode()&os.ModeNamedPipe == 0 {
-		return nil
-	}
-	return pipeReaderGone(f)
 }

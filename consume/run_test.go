@@ -3,6 +3,7 @@ package consume
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -261,13 +262,16 @@ func TestIdleTimeout(t *testing.T) {
 	}
 }
 
-func TestInterruptExitsZero(t *testing.T) {
+// TestInterruptReportsSignal: Ctrl-C ends consume with the Interrupted cause (exit 130/143 in
+// main) after writing out what was read.
+func TestInterruptReportsSignal(t *testing.T) {
 	c := testkit.Cluster(t, kfake.SeedTopics(1, "t"))
 	fill(t, producer(t, c), "t", map[int32]int{0: 1})
 	env := testkit.Factory(t, c)
 	ctx, cancel := context.WithCancelCause(context.Background())
 	time.AfterFunc(500*time.Millisecond, func() { cancel(cmdutil.Interrupted{Signal: syscall.SIGINT}) })
-	if err := consume(ctx, env, "t", "-o", "start"); err != nil {
+	var intr cmdutil.Interrupted
+	if err := consume(ctx, env, "t", "-o", "start"); !errors.As(err, &intr) || intr.ExitCode() != 130 {
 		t.Fatalf("interrupt: %v", err)
 	}
 	if got := env.Out.String(); got != "p0-0\n" {
@@ -528,5 +532,38 @@ func TestProgressOnTerminal(t *testing.T) {
 	}
 	if got := env.ErrOut.String(); got != "Consumed 3 records\n" {
 		t.Errorf("stderr %q", got)
+	}
+}
+
+// failWriter accepts limit bytes, then fails with err (EBADF: a stdout that is not writable).
+type failWriter struct {
+	buf   bytes.Buffer
+	limit int
+	err   error
+}
+
+func (w *failWriter) Write(p []byte) (int, error) {
+	if w.buf.Len()+len(p) > w.limit {
+		n := w.limit - w.buf.Len()
+		w.buf.Write(p[:n])
+		return n, w.err
+	}
+	return w.buf.Write(p)
+}
+
+// TestGroupWriteErrorCommitsWhatWasWritten: a write that fails with EBADF after 25 bytes ends
+// consume with exit 1 and a message, and only the records whose last byte was written are
+// committed ("p0-0\n" .. "p0-4\n" are 25 bytes; the sixth was cut).
+func TestGroupWriteErrorCommitsWhatWasWritten(t *testing.T) {
+	c := testkit.Cluster(t, kfake.SeedTopics(1, "t"))
+	fill(t, producer(t, c), "t", map[int32]int{0: 1000})
+	env := testkit.Factory(t, c)
+	env.F.IO.Out = &failWriter{limit: 27, err: syscall.EBADF}
+	err := consume(context.Background(), env, "t", "-g", "g", "-o", "start")
+	if err == nil || !strings.Contains(err.Error(), "writing output: bad file descriptor") || cmdutil.ExitCode(err) != 1 {
+		t.Fatalf("err %v", err)
+	}
+	if got := committed(t, env, "g"); got[0] != 5 {
+		t.Fatalf("committed %d, want the 5 records written whole", got[0])
 	}
 }

@@ -4,15 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/kafkit/kafkit/internal/cmdutil"
 	"regexp"
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kerr"
 
+	"github.com/kafkit/kafkit/internal/cmdutil"
 	"github.com/kafkit/kafkit/internal/offsetspec"
 )
 
@@ -113,24 +114,115 @@ func topicsError(topics []string, err error) error {
 	return fmt.Errorf("not authorized to read one of the topics %s (%v): ask for READ and DESCRIBE on them", strings.Join(topics, ", "), err)
 }
 
+// admin is what consume asks the cluster before it reads (*cmdutil.Admin has it all).
+type admin interface {
+	ListTopics(ctx context.Context, topics ...string) (kadm.TopicDetails, error)
+	Metadata(ctx context.Context, topics ...string) (kadm.Metadata, error)
+	ListStartOffsets(ctx context.Context, topics ...string) (kadm.ListedOffsets, error)
+	ListEndOffsets(ctx context.Context, topics ...string) (kadm.ListedOffsets, error)
+	ListCommittedOffsets(ctx context.Context, topics ...string) (kadm.ListedOffsets, error)
+	ListOffsetsAfterMilli(ctx context.Context, millis int64, topics ...string) (kadm.ListedOffsets, error)
+	FetchOffsets(ctx context.Context, group string) (kadm.OffsetResponses, error)
+}
+
+var _ admin = (*cmdutil.Admin)(nil)
+
+// lookup is what lookupPartitions resolves.
+type lookup struct {
+	names         []string // topics, or patterns with regex
+	regex         bool
+	only          []int32 // -p
+	spec          offsetspec.Spec
+	readCommitted bool
+	strict        bool          // an exact offset outside a partition is an error (not in a group)
+	retryFor      time.Duration // how long to retry partitions without a leader
+}
+
+// partitionErr is a partition consume could not list offsets for (its leader is down).
+type partitionErr struct {
+	tp  tp
+	err error
+}
+
+// retryBackoff is the pause between attempts at partitions whose leader is unavailable.
+const retryBackoff = 250 * time.Millisecond
+
 // lookupPartitions resolves topics (or, with regex, patterns) to partitions with their bounds
 // and start offsets: one metadata request, then ListOffsets for start, end and, for @time
-// specs, the time. Errors name the topic or partition.
-func lookupPartitions(ctx context.Context, adm *kadm.Client, names []string, regex bool, only []int32, spec offsetspec.Spec, readCommitted, strict bool) ([]partition, error) {
-	topics := names
-	if regex {
-		all, err := adm.ListTopics(ctx)
-		if err != nil {
-			return nil, err
-		}
-		topics, err = matchTopics(all.Names(), names)
-		if err != nil {
-			return nil, err
-		}
-		if len(topics) == 0 {
-			return nil, fmt.Errorf("no topic matches %s", strings.Join(names, " or "))
+// specs, the time. Partitions whose offsets cannot be listed for a reason that can pass (no
+// leader: LEADER_NOT_AVAILABLE, a broker down) are retried for l.retryFor, then returned as
+// unreadable so that the others can still be read. Other errors name the topic or partition.
+func lookupPartitions(ctx context.Context, adm admin, l lookup) ([]partition, []partitionErr, error) {
+	topics, err := resolveTopics(ctx, adm, l.names, l.regex)
+	if err != nil {
+		return nil, nil, err
+	}
+	parts, err := topicPartitions(ctx, adm, topics, l.only)
+	if err != nil {
+		return nil, nil, err
+	}
+	deadline := time.Now().Add(l.retryFor)
+	if d, ok := ctx.Deadline(); ok && d.Add(-time.Second).Before(deadline) {
+		deadline = d.Add(-time.Second) // leave time for the requests after the retries
+	}
+	lists := []offsetList{{"start", func() (kadm.ListedOffsets, error) { return adm.ListStartOffsets(ctx, topics...) },
+		func(p *partition, o int64) { p.LogStart = o }}}
+	endFn := adm.ListEndOffsets
+	if l.readCommitted {
+		endFn = adm.ListCommittedOffsets
+	}
+	lists = append(lists, offsetList{"end", func() (kadm.ListedOffsets, error) { return endFn(ctx, topics...) },
+		func(p *partition, o int64) { p.End = o }})
+	if l.spec.Kind == offsetspec.Time {
+		lists = append(lists, offsetList{"time", func() (kadm.ListedOffsets, error) { return adm.ListOffsetsAfterMilli(ctx, l.spec.Millis, topics...) },
+			func(p *partition, o int64) { p.AtTime = o }})
+	}
+	failed := map[tp]error{}
+	for _, ol := range lists {
+		if err := ol.fill(ctx, parts, topics, failed, deadline); err != nil {
+			return nil, nil, err
 		}
 	}
+	var good []partition
+	var bad []partitionErr
+	for _, p := range parts {
+		k := tp{p.Topic, p.Partition}
+		if e, ok := failed[k]; ok {
+			bad = append(bad, partitionErr{k, e})
+			continue
+		}
+		s, err := resolveStart(l.spec, p, l.strict)
+		if err != nil {
+			return nil, nil, err
+		}
+		p.Start = s
+		good = append(good, p)
+	}
+	return good, bad, nil
+}
+
+// resolveTopics is names, or with regex the topics whose whole name matches one of them.
+func resolveTopics(ctx context.Context, adm admin, names []string, regex bool) ([]string, error) {
+	if !regex {
+		return names, nil
+	}
+	all, err := adm.ListTopics(ctx)
+	if err != nil {
+		return nil, err
+	}
+	topics, err := matchTopics(all.Names(), names)
+	if err != nil {
+		return nil, err
+	}
+	if len(topics) == 0 {
+		return nil, fmt.Errorf("no topic matches %s", strings.Join(names, " or "))
+	}
+	return topics, nil
+}
+
+// topicPartitions lists the partitions of topics (only those in only, when given) from one
+// metadata request.
+func topicPartitions(ctx context.Context, adm admin, topics []string, only []int32) ([]partition, error) {
 	md, err := adm.Metadata(ctx, topics...)
 	if err != nil {
 		return nil, topicsError(topics, err)
@@ -161,62 +253,99 @@ func lookupPartitions(ctx context.Context, adm *kadm.Client, names []string, reg
 			parts = append(parts, partition{Topic: t, Partition: id, AtTime: -1})
 		}
 	}
-
-	list := func(what string, fn func() (kadm.ListedOffsets, error), set func(*partition, int64)) error {
-		lo, err := fn()
-		if err != nil {
-			if errors.Is(err, kerr.TopicAuthorizationFailed) {
-				return topicsError(topics, err)
-			}
-			return fmt.Errorf("listing %s offsets: %w", what, err)
-		}
-		for i := range parts {
-			p := &parts[i]
-			o, ok := lo.Lookup(p.Topic, p.Partition)
-			if !ok {
-				return fmt.Errorf("no %s offset for %s", what, p)
-			}
-			if o.Err != nil {
-				if errors.Is(o.Err, kerr.TopicAuthorizationFailed) || errors.Is(o.Err, kerr.UnknownTopicOrPartition) {
-					return topicError(p.Topic, o.Err)
-				}
-				return fmt.Errorf("%s offset of %s: %v", what, p, o.Err)
-			}
-			set(p, o.Offset)
-		}
-		return nil
-	}
-	if err := list("start", func() (kadm.ListedOffsets, error) { return adm.ListStartOffsets(ctx, topics...) },
-		func(p *partition, o int64) { p.LogStart = o }); err != nil {
-		return nil, err
-	}
-	endFn := adm.ListEndOffsets
-	if readCommitted {
-		endFn = adm.ListCommittedOffsets
-	}
-	if err := list("end", func() (kadm.ListedOffsets, error) { return endFn(ctx, topics...) },
-		func(p *partition, o int64) { p.End = o }); err != nil {
-		return nil, err
-	}
-	if spec.Kind == offsetspec.Time {
-		if err := list("time", func() (kadm.ListedOffsets, error) { return adm.ListOffsetsAfterMilli(ctx, spec.Millis, topics...) },
-			func(p *partition, o int64) { p.AtTime = o }); err != nil {
-			return nil, err
-		}
-	}
-	for i := range parts {
-		s, err := resolveStart(spec, parts[i], strict)
-		if err != nil {
-			return nil, err
-		}
-		parts[i].Start = s
-	}
 	return parts, nil
 }
 
-// fetchCommitted returns the group's committed offsets for parts (-1: no commit).
-func fetchCommitted(ctx context.Context, adm *kadm.Client, group string, parts []partition) (map[tp]int64, error) {
-	resp, err := adm.FetchOffsets(ctx, group)
+// offsetList is one ListOffsets listing and where its answer goes in a partition.
+type offsetList struct {
+	what string
+	list func() (kadm.ListedOffsets, error)
+	set  func(*partition, int64)
+}
+
+// fill lists offsets into parts, retrying the partitions that failed for a passing reason
+// until deadline; those still failing then are recorded in failed (and not asked again).
+func (ol offsetList) fill(ctx context.Context, parts []partition, topics []string, failed map[tp]error, deadline time.Time) error {
+	done := make(map[tp]bool, len(parts))
+	for {
+		lo, err := ol.list()
+		var se *kadm.ShardErrors
+		if err != nil && !errors.As(err, &se) {
+			if errors.Is(err, kerr.TopicAuthorizationFailed) {
+				return topicsError(topics, err)
+			}
+			return fmt.Errorf("listing %s offsets: %w", ol.what, err)
+		}
+		pending := 0
+		last := time.Now().Add(retryBackoff).After(deadline)
+		for i := range parts {
+			p := &parts[i]
+			k := tp{p.Topic, p.Partition}
+			if done[k] || failed[k] != nil {
+				continue
+			}
+			o, ok := lo.Lookup(p.Topic, p.Partition)
+			switch {
+			case ok && o.Err == nil:
+				ol.set(p, o.Offset)
+				done[k] = true
+				continue
+			case ok && (errors.Is(o.Err, kerr.TopicAuthorizationFailed) || errors.Is(o.Err, kerr.UnknownTopicOrPartition)):
+				return topicError(p.Topic, o.Err)
+			case ok && !kerr.IsRetriable(o.Err) && !errors.Is(o.Err, kerr.LeaderNotAvailable):
+				return fmt.Errorf("%s offset of %s: %v", ol.what, p, o.Err)
+			}
+			pending++
+			if last {
+				failed[k] = partitionReason(o, ok, err)
+			}
+		}
+		if pending == 0 || last {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("listing %s offsets: %w", ol.what, ctx.Err())
+		case <-time.After(retryBackoff):
+		}
+	}
+}
+
+// partitionReason is why a partition has no offset: its own error, or the failed request's.
+func partitionReason(o kadm.ListedOffset, ok bool, err error) error {
+	if ok && o.Err != nil {
+		return o.Err
+	}
+	var se *kadm.ShardErrors
+	if errors.As(err, &se) && len(se.Errs) > 0 {
+		return se.Errs[0].Err
+	}
+	if err != nil {
+		return err
+	}
+	return errors.New("no offset in the answer")
+}
+
+// fetchCommitted returns the group's committed offsets for parts (-1: no commit), retrying a
+// coordinator that is not available yet (a fresh cluster creates __consumer_offsets on the
+// first group request), moved or loading, for up to retryFor.
+func fetchCommitted(ctx context.Context, adm admin, group string, parts []partition, retryFor time.Duration) (map[tp]int64, error) {
+	deadline := time.Now().Add(retryFor)
+	var resp kadm.OffsetResponses
+	var err error
+	for {
+		resp, err = adm.FetchOffsets(ctx, group)
+		if !coordinatorBusy(err) || time.Now().Add(retryBackoff).After(deadline) {
+			break
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(retryBackoff):
+		}
+		if ctx.Err() != nil {
+			break
+		}
+	}
 	if errors.Is(err, kerr.GroupIDNotFound) {
 		resp, err = nil, nil // a new group: no commits
 	}
