@@ -536,7 +536,14 @@ start_node() { # node
   command -v setsid >/dev/null 2>&1 && launcher=(setsid nohup)
   (
     cd "$d"
-    exec 9>&- # do not let the node inherit the cluster.sh lock
+    # The node inherits no descriptor but stdin/out/err: not the cluster.sh lock (fd 9), nor a
+    # lock the caller holds (`flock -x /tmp/x.lock cluster.sh up` keeps the lock open on fd 3,
+    # and a broker that inherits it holds the lock until it stops).
+    local fd
+    for fd in /proc/$BASHPID/fd/*; do
+      fd=${fd##*/}
+      if ((fd > 2)); then eval "exec $fd>&-" 2>/dev/null || true; fi
+    done
     exec "${launcher[@]}" "$JAVA" "${jvm[@]}" -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true \
       "$(log_flag "$d/log4j$([[ $LOGGING == reload4j ]] || echo 2).properties")" -cp "$LIB_DIR/*" \
       kafka.Kafka "$d/server.properties" >"$d/stdout.log" 2>&1 </dev/null
