@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kafkit/kafkit/internal/testkit"
 )
@@ -141,13 +142,19 @@ func TestMatrixTopicCreateDescribeApply(t *testing.T) {
 		t.Fatalf("Kafka %s: apply --dry-run with changes: want exit 3, %s", v, r)
 	}
 	MustKafkit(t, "", "topic", "apply", "-f", file)
+	// Brokers learn of new partitions from the metadata log a moment after the controller
+	// answered: read until the change shows (or 10 s pass).
 	got := matrixDescribe(t, a, b)
+	for deadline := time.Now().Add(10 * time.Second); got[a].Partitions != 4 && time.Now().Before(deadline); {
+		time.Sleep(200 * time.Millisecond)
+		got = matrixDescribe(t, a, b)
+	}
 	if got[a].Partitions != 4 || got[a].config("retention.ms") != "7200000" {
-		t.Errorf("Kafka %s: after apply %s is %+v", v, a, got[a])
+		t.Errorf("Kafka %s: after apply %s has %d partitions, retention.ms %q", v, a, got[a].Partitions, got[a].config("retention.ms"))
 	}
 	// The chart's num.partitions=6 and RF 3 are the broker defaults here.
 	if got[b].Partitions != 6 || got[b].ReplicationFactor != 3 || got[b].config("cleanup.policy") != "compact" {
-		t.Errorf("Kafka %s: after apply %s is %+v", v, b, got[b])
+		t.Errorf("Kafka %s: after apply %s has %d partitions, RF %d, cleanup.policy %q", v, b, got[b].Partitions, got[b].ReplicationFactor, got[b].config("cleanup.policy"))
 	}
 	if r := Kafkit(t, "", "topic", "apply", "-f", file, "--dry-run"); r.Code != 0 {
 		t.Errorf("Kafka %s: apply --dry-run after apply: want exit 0 (no changes), %s", v, r)
