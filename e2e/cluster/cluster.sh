@@ -629,7 +629,10 @@ check_ports() {
     for j in "${!ps[@]}"; do
       p=${ps[j]}
       what="node ${NODES[i]} ${names[j]}"
-      holders=$(port_holders "$h" "$p")
+      # A listener's accepted connections share its port: name the listener alone, and other
+      # sockets (an outgoing connection's local port) only when nothing listens; one line each.
+      holders=$(port_holders "$h" "$p" | awk '!seen[$0]++')
+      if grep -q '^LISTEN' <<<"$holders"; then holders=$(grep '^LISTEN' <<<"$holders"); fi
       if [[ -z $holders ]] && port_open "$h" "$p"; then holders="LISTEN by a process that cannot be seen from here"; fi
       [[ -n $holders ]] || continue
       bad=1
