@@ -60,21 +60,24 @@ e2e-only: build
 	$(GO) test -count=1 -tags e2e -timeout 20m ./e2e/...
 
 # The first-run test: on a cluster fresh from cluster-up, before any other test (issue 17 #2).
+FIRSTRUN_TEST = KAFKIT_E2E_FRESH=1 $(GO) test -count=1 -tags e2e -timeout 5m -run '^TestFirstRun' ./e2e/...
 e2e-firstrun: build
-	KAFKIT_E2E_FRESH=1 $(GO) test -count=1 -tags e2e -timeout 5m -run '^TestFirstRun' ./e2e/...
+	$(FIRSTRUN_TEST)
 
 # The core subset (connect, topics, produce/consume, group lag, both group protocols) against
 # the running cluster of KAFKA_VERSION.
+CORE_TEST = $(GO) test -count=1 -tags e2e -timeout 10m -run '^TestMatrix' ./e2e/...
 e2e-core: build
-	$(GO) test -count=1 -tags e2e -timeout 10m -run '^TestMatrix' ./e2e/...
+	$(CORE_TEST)
 
 # For each of MATRIX_VERSIONS: a fresh cluster, the first-run test, the core subset, cluster-down.
+# (No $(MAKE) in the loop, so that `make -n e2e-matrix` starts nothing.)
 e2e-matrix: build
 	@status=0; for v in $(MATRIX_VERSIONS); do \
 	  t0=$$SECONDS; echo "== Kafka $$v: cluster-up, first run, core subset"; \
 	  if KAFKA_VERSION=$$v bash $(CLUSTER) up; then \
-	    s=0; KAFKA_VERSION=$$v $(MAKE) --no-print-directory e2e-firstrun || s=1; \
-	    KAFKA_VERSION=$$v $(MAKE) --no-print-directory e2e-core || s=1; \
+	    s=0; KAFKA_VERSION=$$v KAFKIT_E2E_KAFKA_VERSION=$$v $(FIRSTRUN_TEST) || s=1; \
+	    KAFKA_VERSION=$$v KAFKIT_E2E_KAFKA_VERSION=$$v $(CORE_TEST) || s=1; \
 	    if [ $$s -ne 0 ]; then status=1; KAFKA_VERSION=$$v bash $(CLUSTER) logs || true; fi; \
 	  else status=1; fi; \
 	  KAFKA_VERSION=$$v bash $(CLUSTER) down; \
