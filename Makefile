@@ -6,11 +6,18 @@ COMMIT  ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 LDFLAGS := -s -w -X github.com/kafkit/kafkit/internal/build.Version=$(VERSION) -X github.com/kafkit/kafkit/internal/build.Commit=$(COMMIT)
 export CGO_ENABLED := 0
 CLUSTER := e2e/cluster/cluster.sh
+# The Kafka version of the full e2e run (cluster.sh reads KAFKA_VERSION), and the other versions
+# on which make test runs the first-run test and the core subset (TestMatrix*), one cluster after
+# another: the last 3.x line and the newest 4.x on Maven Central.
+KAFKA_VERSION ?= 4.1.1
+MATRIX_VERSIONS ?= 3.9.2 4.4.0
+export KAFKA_VERSION
+export KAFKIT_E2E_KAFKA_VERSION = $(KAFKA_VERSION)
 # The real test cluster's plaintext and SASL listeners (see e2e/cluster/README.md).
 export KAFKIT_E2E_BROKERS ?= 127.0.0.1:19092,127.0.0.1:29092,127.0.0.1:31092
 export KAFKIT_E2E_SASL_BROKERS ?= 127.0.0.1:19093,127.0.0.1:29093,127.0.0.1:31093
 
-.PHONY: all build demo test unit e2e e2e-only e2e-disruptive cluster-up cluster-down cluster-logs bench fuzz vet clean
+.PHONY: all build demo test unit e2e e2e-only e2e-disruptive e2e-firstrun e2e-core e2e-matrix e2e-chart cluster-up cluster-down cluster-logs bench fuzz vet clean
 
 all: build
 
@@ -27,15 +34,20 @@ vet:
 	@bad=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$bad" ]; then echo "gofmt needed: $$bad"; exit 1; fi
 	@tidy=$$($(GO) mod tidy -diff 2>&1) || { echo "go.mod/go.sum are not tidy (run go mod tidy):"; echo "$$tidy"; exit 1; }
 
-# Unit tests (kfake, in-process), then the real 3-node cluster for the e2e tests; the cluster
-# is stopped whatever happens.
+# Unit tests (kfake, in-process), then the real 3-node cluster of KAFKA_VERSION: first the
+# first-run test (the first thing the fresh cluster sees), then the full e2e, the failover tests
+# and the image test; then the core subset on each of MATRIX_VERSIONS, and the chart's network
+# shape. One cluster at a time; each is stopped whatever happens.
 test: vet unit
 	$(MAKE) cluster-up
-	status=0; $(MAKE) e2e-only || status=$$?; \
+	status=0; first=0; $(MAKE) e2e-firstrun || first=$$?; \
+	  $(MAKE) e2e-only || status=$$?; \
 	  if [ $$status -eq 0 ]; then $(MAKE) e2e-disruptive || status=$$?; fi; \
 	  if [ $$status -eq 0 ]; then $(MAKE) image-test || status=$$?; fi; \
-	  if [ $$status -ne 0 ]; then bash $(CLUSTER) logs || true; fi; \
-	  $(MAKE) cluster-down; exit $$status
+	  if [ $$status -ne 0 ] || [ $$first -ne 0 ]; then bash $(CLUSTER) logs || true; fi; \
+	  $(MAKE) cluster-down; [ $$status -eq 0 ] && [ $$first -eq 0 ]
+	$(MAKE) e2e-matrix
+	$(MAKE) e2e-chart
 
 unit:
 	$(GO) test -count=1 ./...
@@ -46,6 +58,36 @@ e2e: e2e-only
 
 e2e-only: build
 	$(GO) test -count=1 -tags e2e -timeout 20m ./e2e/...
+
+# The first-run test: on a cluster fresh from cluster-up, before any other test (issue 17 #2).
+FIRSTRUN_TEST = KAFKIT_E2E_FRESH=1 $(GO) test -count=1 -tags e2e -timeout 5m -run '^TestFirstRun' ./e2e/...
+e2e-firstrun: build
+	$(FIRSTRUN_TEST)
+
+# The core subset (connect, topics, produce/consume, group lag, both group protocols) against
+# the running cluster of KAFKA_VERSION.
+CORE_TEST = $(GO) test -count=1 -tags e2e -timeout 10m -run '^TestMatrix' ./e2e/...
+e2e-core: build
+	$(CORE_TEST)
+
+# For each of MATRIX_VERSIONS: a fresh cluster, the first-run test, the core subset, cluster-down.
+# (No $(MAKE) in the loop, so that `make -n e2e-matrix` starts nothing.)
+e2e-matrix: build
+	@status=0; for v in $(MATRIX_VERSIONS); do \
+	  t0=$$SECONDS; echo "== Kafka $$v: cluster-up, first run, core subset"; \
+	  if KAFKA_VERSION=$$v bash $(CLUSTER) up; then \
+	    s=0; KAFKA_VERSION=$$v KAFKIT_E2E_KAFKA_VERSION=$$v $(FIRSTRUN_TEST) || s=1; \
+	    KAFKA_VERSION=$$v KAFKIT_E2E_KAFKA_VERSION=$$v $(CORE_TEST) || s=1; \
+	    if [ $$s -ne 0 ]; then status=1; KAFKA_VERSION=$$v bash $(CLUSTER) logs || true; fi; \
+	  else status=1; fi; \
+	  KAFKA_VERSION=$$v bash $(CLUSTER) down; \
+	  echo "== Kafka $$v: done in $$((SECONDS - t0))s"; \
+	done; exit $$status
+
+# The chart's network shape on loopback (scripts/chart-e2e.sh): its own fresh cluster, in a
+# private mount namespace; needs root. No other cluster may run meanwhile.
+e2e-chart: build
+	bash scripts/chart-e2e.sh
 
 # Failover tests: they stop and restart brokers of the running cluster (cluster.sh stop-node /
 # start-node), so they run alone, after the other e2e tests.

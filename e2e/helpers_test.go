@@ -44,10 +44,11 @@ var (
 	SCRAMPassword = envOr("KAFKIT_SCRAM_PASSWORD", "kafkit-secret")
 )
 
-// KafkaLib is the folder of the Kafka jars (broker and tools) fetched by cluster.sh.
+// KafkaLib is the folder of the Kafka jars (broker and tools) fetched by cluster.sh for the
+// version under test (KAFKIT_E2E_KAFKA_VERSION, default 4.1.1).
 func KafkaLib() string {
 	cache := envOr("KAFKIT_CACHE", filepath.Join(repoRoot, ".cache"))
-	return filepath.Join(cache, "kafka-4.1.1", "lib")
+	return filepath.Join(cache, "kafka-"+envOr("KAFKIT_E2E_KAFKA_VERSION", "4.1.1"), "lib")
 }
 
 func envOr(k, def string) string {

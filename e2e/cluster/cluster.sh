@@ -1,28 +1,42 @@
 #!/usr/bin/env bash
-# cluster.sh — start/stop a REAL Apache Kafka 4.1.1 cluster for kafkit end-to-end tests.
+# cluster.sh — start/stop a REAL Apache Kafka cluster (4.1.1 by default; KAFKA_VERSION picks
+# another: 3.9.x, 4.x) for kafkit end-to-end tests.
 #
-# 3 nodes in KRaft combined mode (process.roles=broker,controller) on 127.0.0.1, jars from
+# 3 nodes in KRaft combined mode (process.roles=broker,controller) on loopback, jars from
 # Maven Central (see pom.xml next to this script), no Docker.
 #
 # Usage: e2e/cluster/cluster.sh <subcommand>
 #   fetch   download the broker + Java tools jars into the cache lib dir (skipped when done)
-#   up      fetch, wipe the state dir, format storage (with the SCRAM user), start the 3 nodes
-#           and wait until the metadata lists 3 brokers; exit 0 if already running and healthy
+#   up      check that every port is free (naming the process that holds a taken one), fetch,
+#           wipe the state dir, format storage (with the SCRAM user), start the 3 nodes and wait
+#           until the metadata lists 3 brokers; exit 0 if already running and healthy
 #   down    SIGTERM all nodes together, SIGKILL leftovers after a timeout; idempotent
 #   status  running pids, readiness, addresses, SCRAM credentials; exit 0 only if healthy
 #   logs    tail of each node's log (for CI failure reports)
 #   env     print shell `export` lines describing the cluster (eval "$(cluster.sh env)")
-#   stop-node N   stop node N (1-3) for failover tests
+#   hosts   print the /etc/hosts lines the chart shape needs (see KAFKIT_CLUSTER_SHAPE)
+#   stop-node N   stop node N for failover tests (1-3; 0-2 in the chart shape)
 #   start-node N  restart node N on its data and wait until the metadata lists 3 brokers
 #
-# Node layout (defaults):
+# Node layout of the default ("dev") shape:
 #   node  PLAINTEXT (clients, inter-broker)  SASL (SASL_PLAINTEXT, SCRAM-SHA-256/512)  CONTROLLER
 #   1     127.0.0.1:19092                    127.0.0.1:19093                           127.0.0.1:19094
 #   2     127.0.0.1:29092                    127.0.0.1:29093                           127.0.0.1:29094
 #   3     127.0.0.1:31092                    127.0.0.1:31093                           127.0.0.1:31094
 #
+# The "chart" shape (KAFKIT_CLUSTER_SHAPE=chart) is what a client pod sees of the Bitnami chart:
+# node ids 0-2 on 127.0.1.1-127.0.1.3, each with CLIENT 9092 (PLAINTEXT), CONTROLLER 9093,
+# INTERNAL 9094 (inter-broker) and EXTERNAL 9095 (SASL_PLAINTEXT with PLAIN, SCRAM-SHA-256 and
+# SCRAM-SHA-512, user user1), advertising
+# kafka-controller-N.kafka-controller-headless.kafka.svc.cluster.local. Those names must resolve
+# (to 127.0.1.N+1) for the brokers and their clients: run it inside a private mount namespace
+# whose /etc/hosts holds `cluster.sh hosts`, as scripts/chart-e2e.sh does. `up` refuses to start
+# when they do not resolve.
+#
 # Environment variables (all optional):
-#   KAFKIT_CACHE                    jar cache base; jars go to $KAFKIT_CACHE/kafka-4.1.1/lib
+#   KAFKA_VERSION                   Apache Kafka version to run: 3.9.x or 4.x (default: 4.1.1)
+#   KAFKIT_CLUSTER_SHAPE            dev (default) or chart (see above)
+#   KAFKIT_CACHE                    jar cache base; jars go to $KAFKIT_CACHE/kafka-<version>/lib
 #                                   (default: <repo>/.cache)
 #   KAFKIT_CLUSTER_DIR              state dir: node configs, data, logs, pid files; wiped by
 #                                   every `up` (default: <repo>/.cache/cluster)
@@ -30,13 +44,17 @@
 #   KAFKIT_CLUSTER_STOP_TIMEOUT     seconds `down` waits after SIGTERM before SIGKILL (default: 30)
 #   KAFKIT_CLUSTER_RETENTION_BYTES  log.retention.bytes per partition, to bound the disk used
 #                                   by benchmarks (default: 268435456 = 256 MiB)
-#   KAFKIT_CLUSTER_HOST             listen/advertised host (default: 127.0.0.1)
+#   KAFKIT_CLUSTER_HOST             listen/advertised host of the dev shape (default: 127.0.0.1)
 #   KAFKIT_CLUSTER_PLAINTEXT_PORTS  3 ports, comma/space separated (default: 19092,29092,31092)
 #   KAFKIT_CLUSTER_SASL_PORTS       3 ports (default: 19093,29093,31093)
 #   KAFKIT_CLUSTER_CONTROLLER_PORTS 3 ports (default: 19094,29094,31094)
-#   KAFKIT_SCRAM_USER               SCRAM user created at format time (default: kafkit)
-#   KAFKIT_SCRAM_PASSWORD           its password, for SCRAM-SHA-256 and SCRAM-SHA-512
-#                                   (default: kafkit-secret; must not contain , [ ] " or =)
+#   KAFKIT_SCRAM_USER               SCRAM user created at format time (default: kafkit; chart
+#                                   shape: user1)
+#   KAFKIT_SCRAM_PASSWORD           its password, for SCRAM-SHA-256 and SCRAM-SHA-512 (and PLAIN
+#                                   in the chart shape) (default: kafkit-secret; chart shape:
+#                                   user1-secret; must not contain , [ ] " or =)
+#   KAFKIT_LOG4J_VERSION            log4j2 version for the SLF4J binding of Kafka 4.x (default:
+#                                   the one the Kafka version ships: 2.24.3 for 4.0/4.1, 2.25.5 after)
 #   KAFKIT_CLUSTER_JVM_OPTS         broker JVM options
 #                                   (default: -Xmx384m -Xms128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1)
 #   KAFKIT_CLUSTER_PROBE            readiness probe: auto (kcat if on PATH, else java), kcat, java
@@ -49,12 +67,38 @@
 #
 # The Java tools (TopicCommand, ConsoleProducer, ...) run with:
 #   java -cp "$(cluster.sh env | sed -n 's/^export KAFKIT_E2E_KAFKA_LIB=//p')/*" org.apache.kafka.tools.TopicCommand ...
-# i.e. java -cp '<cache>/kafka-4.1.1/lib/*' ...
+# i.e. java -cp '<cache>/kafka-<version>/lib/*' ...
 set -euo pipefail
 
-KAFKA_VERSION=4.1.1
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(cd "$SCRIPT_DIR/../.." && pwd)
+
+die() { echo "cluster.sh: $*" >&2; exit 1; }
+log() { echo "cluster.sh: $*" >&2; }
+
+# ---------------------------------------------------------------------------------------------
+# the Kafka version and what differs between versions
+
+KAFKA_VERSION=${KAFKA_VERSION:-4.1.1}
+[[ $KAFKA_VERSION =~ ^([0-9]+)\.([0-9]+)\.[0-9]+$ ]] || die "KAFKA_VERSION must look like 4.1.1, got '$KAFKA_VERSION'"
+KAFKA_MAJOR=${BASH_REMATCH[1]} KAFKA_MINOR=${BASH_REMATCH[2]}
+if ((KAFKA_MAJOR == 3 && KAFKA_MINOR == 9)); then
+  # Kafka 3.9 brings its own SLF4J binding (slf4j-reload4j, log4j 1.x configuration), keeps
+  # ConsoleProducer and BrokerApiVersionsCommand in the Scala jar, and has KIP-848 groups only as
+  # an early-access preview (left off, as its default is).
+  LOGGING=reload4j
+  LOG4J_VERSION=
+  API_VERSIONS_CLASS=kafka.admin.BrokerApiVersionsCommand
+elif ((KAFKA_MAJOR >= 4)); then
+  # Kafka 4.x logs with log4j2 through slf4j-api 1.7 and brings no binding: pom.xml adds
+  # log4j-slf4j-impl, pinning log4j-api/core to the same version (the one this Kafka ships).
+  LOGGING=log4j2
+  if ((KAFKA_MAJOR == 4 && KAFKA_MINOR <= 1)); then LOG4J_VERSION=2.24.3; else LOG4J_VERSION=2.25.5; fi
+  LOG4J_VERSION=${KAFKIT_LOG4J_VERSION:-$LOG4J_VERSION}
+  API_VERSIONS_CLASS=org.apache.kafka.tools.BrokerApiVersionsCommand
+else
+  die "KAFKA_VERSION $KAFKA_VERSION is not supported: use 3.9.x or 4.x (KRaft combined mode)"
+fi
 
 CACHE_BASE=${KAFKIT_CACHE:-$REPO_DIR/.cache}
 KAFKA_HOME=$CACHE_BASE/kafka-$KAFKA_VERSION
@@ -63,12 +107,13 @@ LIB_MARKER=$LIB_DIR/.kafkit-fetch-complete
 STATE_DIR=${KAFKIT_CLUSTER_DIR:-$REPO_DIR/.cache/cluster}
 STATE_MARKER=.kafkit-cluster-state
 
+# ---------------------------------------------------------------------------------------------
+# settings
+
+SHAPE=${KAFKIT_CLUSTER_SHAPE:-dev}
 READY_TIMEOUT=${KAFKIT_CLUSTER_READY_TIMEOUT:-120}
 STOP_TIMEOUT=${KAFKIT_CLUSTER_STOP_TIMEOUT:-30}
 RETENTION_BYTES=${KAFKIT_CLUSTER_RETENTION_BYTES:-268435456}
-HOST=${KAFKIT_CLUSTER_HOST:-127.0.0.1}
-SCRAM_USER=${KAFKIT_SCRAM_USER:-kafkit}
-SCRAM_PASSWORD=${KAFKIT_SCRAM_PASSWORD:-kafkit-secret}
 PROBE=${KAFKIT_CLUSTER_PROBE:-auto}
 LOG_LINES=${KAFKIT_CLUSTER_LOG_LINES:-40}
 JVM_OPTS_STR=${KAFKIT_CLUSTER_JVM_OPTS:--Xmx384m -Xms128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1}
@@ -77,10 +122,9 @@ TOOL_JVM_OPTS=(-Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1)
 
 if [[ -n ${JAVA_HOME:-} && -x $JAVA_HOME/bin/java ]]; then JAVA=$JAVA_HOME/bin/java; else JAVA=java; fi
 
-NODES=(1 2 3)
-
-die() { echo "cluster.sh: $*" >&2; exit 1; }
-log() { echo "cluster.sh: $*" >&2; }
+[[ $READY_TIMEOUT =~ ^[0-9]+$ ]] || die "KAFKIT_CLUSTER_READY_TIMEOUT must be an integer"
+[[ $STOP_TIMEOUT =~ ^[0-9]+$ ]] || die "KAFKIT_CLUSTER_STOP_TIMEOUT must be an integer"
+[[ $LOG_LINES =~ ^[0-9]+$ ]] || die "KAFKIT_CLUSTER_LOG_LINES must be an integer"
 
 read_ports() { # name value -> prints 3 ports space separated
   local -a p
@@ -90,25 +134,64 @@ read_ports() { # name value -> prints 3 ports space separated
   for x in "${p[@]}"; do [[ $x =~ ^[0-9]+$ ]] || die "$1: bad port '$x'"; done
   echo "${p[*]}"
 }
-read -r -a PT_PORTS <<<"$(read_ports KAFKIT_CLUSTER_PLAINTEXT_PORTS "${KAFKIT_CLUSTER_PLAINTEXT_PORTS:-19092,29092,31092}")"
-read -r -a SASL_PORTS <<<"$(read_ports KAFKIT_CLUSTER_SASL_PORTS "${KAFKIT_CLUSTER_SASL_PORTS:-19093,29093,31093}")"
-read -r -a CTL_PORTS <<<"$(read_ports KAFKIT_CLUSTER_CONTROLLER_PORTS "${KAFKIT_CLUSTER_CONTROLLER_PORTS:-19094,29094,31094}")"
 
-[[ $READY_TIMEOUT =~ ^[0-9]+$ ]] || die "KAFKIT_CLUSTER_READY_TIMEOUT must be an integer"
-[[ $STOP_TIMEOUT =~ ^[0-9]+$ ]] || die "KAFKIT_CLUSTER_STOP_TIMEOUT must be an integer"
-[[ $LOG_LINES =~ ^[0-9]+$ ]] || die "KAFKIT_CLUSTER_LOG_LINES must be an integer"
+# Per node i (0-2): NODES[i] its node.id, HOSTS[i] its listen address, ADV[i] its advertised
+# name, and its ports.
+CHART_DOMAIN=kafka-controller-headless.kafka.svc.cluster.local
+case $SHAPE in
+  dev)
+    NODES=(1 2 3)
+    HOST=${KAFKIT_CLUSTER_HOST:-127.0.0.1}
+    HOSTS=("$HOST" "$HOST" "$HOST")
+    ADV=("${HOSTS[@]}")
+    read -r -a PT_PORTS <<<"$(read_ports KAFKIT_CLUSTER_PLAINTEXT_PORTS "${KAFKIT_CLUSTER_PLAINTEXT_PORTS:-19092,29092,31092}")"
+    read -r -a SASL_PORTS <<<"$(read_ports KAFKIT_CLUSTER_SASL_PORTS "${KAFKIT_CLUSTER_SASL_PORTS:-19093,29093,31093}")"
+    read -r -a CTL_PORTS <<<"$(read_ports KAFKIT_CLUSTER_CONTROLLER_PORTS "${KAFKIT_CLUSTER_CONTROLLER_PORTS:-19094,29094,31094}")"
+    INT_PORTS=()
+    SCRAM_USER=${KAFKIT_SCRAM_USER:-kafkit}
+    SCRAM_PASSWORD=${KAFKIT_SCRAM_PASSWORD:-kafkit-secret}
+    ;;
+  chart)
+    # The Bitnami chart's pods kafka-controller-{0,1,2}; see the header.
+    NODES=(0 1 2)
+    HOSTS=(127.0.1.1 127.0.1.2 127.0.1.3)
+    ADV=()
+    for n in "${NODES[@]}"; do ADV+=("kafka-controller-$n.$CHART_DOMAIN"); done
+    PT_PORTS=(9092 9092 9092)      # CLIENT
+    CTL_PORTS=(9093 9093 9093)     # CONTROLLER
+    INT_PORTS=(9094 9094 9094)     # INTERNAL
+    SASL_PORTS=(9095 9095 9095)    # EXTERNAL
+    SCRAM_USER=${KAFKIT_SCRAM_USER:-user1}
+    SCRAM_PASSWORD=${KAFKIT_SCRAM_PASSWORD:-user1-secret}
+    ;;
+  *) die "KAFKIT_CLUSTER_SHAPE must be dev or chart, got '$SHAPE'" ;;
+esac
 
-join_addrs() { # port... -> host:p1,host:p2,host:p3
-  local out="" p
-  for p in "$@"; do out+="${out:+,}$HOST:$p"; done
+join_addrs() { # hosts-array-name ports-array-name -> h1:p1,h2:p2,h3:p3
+  local -n hs=$1 ps=$2
+  local out="" i
+  for i in 0 1 2; do out+="${out:+,}${hs[i]}:${ps[i]}"; done
   echo "$out"
 }
-BOOTSTRAP=$(join_addrs "${PT_PORTS[@]}")
-SASL_BOOTSTRAP=$(join_addrs "${SASL_PORTS[@]}")
+# What a client is given: the advertised names (the chart shape: the headless service, as the
+# client pod uses it). PROBE_BOOTSTRAP is what the readiness probe dials.
+BOOTSTRAP=$(join_addrs ADV PT_PORTS)
+SASL_BOOTSTRAP=$(join_addrs ADV SASL_PORTS)
+PROBE_BOOTSTRAP=$(join_addrs HOSTS PT_PORTS)
+if [[ $SHAPE == chart ]]; then
+  BOOTSTRAP=$CHART_DOMAIN:9092
+  SASL_BOOTSTRAP=$CHART_DOMAIN:9095
+fi
 VOTERS=""
-for n in "${NODES[@]}"; do VOTERS+="${VOTERS:+,}$n@$HOST:${CTL_PORTS[n - 1]}"; done
+for i in 0 1 2; do VOTERS+="${VOTERS:+,}${NODES[i]}@${ADV[i]}:${CTL_PORTS[i]}"; done
 
 node_dir() { echo "$STATE_DIR/node$1"; }
+node_ids() { local ids="${NODES[*]}"; echo "${ids// /|}"; }
+node_index() { # node id -> 0-2
+  local i
+  for i in 0 1 2; do [[ ${NODES[i]} == "$1" ]] && { echo "$i"; return 0; }; done
+  return 1
+}
 
 # ---------------------------------------------------------------------------------------------
 # locking: one cluster.sh up/down at a time per state dir
@@ -133,9 +216,12 @@ ignore_cache() {
 
 pom_hash() { cksum <"$SCRIPT_DIR/pom.xml" | cut -d' ' -f1; }
 
+# the marker names what the lib dir was fetched for: a changed pom.xml or version refetches
+fetch_id() { echo "pom $(pom_hash) kafka $KAFKA_VERSION logging $LOGGING $LOG4J_VERSION"; }
+
 cmd_fetch() {
   local want
-  want=$(pom_hash)
+  want=$(fetch_id)
   if [[ -f $LIB_MARKER && $(cat "$LIB_MARKER") == "$want" ]]; then
     return 0
   fi
@@ -144,7 +230,9 @@ cmd_fetch() {
   ignore_cache
   rm -rf "$LIB_DIR"
   mkdir -p "$KAFKA_HOME"
-  local -a args=(-q -B -Dstyle.color=never dependency:copy-dependencies -DincludeScope=runtime "-DoutputDirectory=$LIB_DIR")
+  local -a args=(-q -B -Dstyle.color=never dependency:copy-dependencies -DincludeScope=runtime "-DoutputDirectory=$LIB_DIR"
+    "-Dkafka.version=$KAFKA_VERSION" "-Dkafka.logging=$LOGGING")
+  [[ -n $LOG4J_VERSION ]] && args+=("-Dlog4j2.version=$LOG4J_VERSION")
   [[ -n ${KAFKIT_MAVEN_REPO:-} ]] && args+=("-Dmaven.repo.local=$KAFKIT_MAVEN_REPO")
   # Offline first: no network round trips when the local repo already holds everything.
   if ! (cd "$SCRIPT_DIR" && mvn -o "${args[@]}") >"$KAFKA_HOME/mvn-offline.log" 2>&1; then
@@ -157,11 +245,24 @@ cmd_fetch() {
   echo "$want" >"$LIB_MARKER"
 }
 
-# quiet log4j2 config for short-lived tool JVMs
+# a quiet logging config for short-lived tool JVMs; prints its file name
 tools_log4j() {
   local f=$KAFKA_HOME/tools-log4j2.properties
+  [[ $LOGGING == reload4j ]] && f=$KAFKA_HOME/tools-log4j.properties
   if [[ ! -f $f ]]; then
     mkdir -p "$KAFKA_HOME"
+    if [[ $LOGGING == reload4j ]]; then
+      cat >"$f.tmp" <<'EOF'
+log4j.rootLogger=ERROR, stderr
+log4j.appender.stderr=org.apache.log4j.ConsoleAppender
+log4j.appender.stderr.Target=System.err
+log4j.appender.stderr.layout=org.apache.log4j.PatternLayout
+log4j.appender.stderr.layout.ConversionPattern=[%d] %p %m (%c)%n
+EOF
+      mv "$f.tmp" "$f"
+      echo "$f"
+      return 0
+    fi
     cat >"$f.tmp" <<'EOF'
 status = error
 appender.err.type = Console
@@ -177,8 +278,13 @@ EOF
   echo "$f"
 }
 
+# the JVM flag that points the logging backend of this Kafka version at a config file
+log_flag() { # file
+  if [[ $LOGGING == reload4j ]]; then echo "-Dlog4j.configuration=file:$1"; else echo "-Dlog4j2.configurationFile=$1"; fi
+}
+
 run_tool() { # main-class args...
-  "$JAVA" "${TOOL_JVM_OPTS[@]}" "-Dlog4j2.configurationFile=$(tools_log4j)" -cp "$LIB_DIR/*" "$@"
+  "$JAVA" "${TOOL_JVM_OPTS[@]}" "$(log_flag "$(tools_log4j)")" -cp "$LIB_DIR/*" "$@"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -227,16 +333,16 @@ broker_count() {
   local kind out n
   kind=$(probe_kind)
   if [[ $kind == kcat ]]; then
-    out=$(timeout 15 kcat -b "$BOOTSTRAP" -L -m 5 2>/dev/null) || true
+    out=$(timeout 15 kcat -b "$PROBE_BOOTSTRAP" -L -m 5 2>/dev/null) || true
     n=$(sed -n 's/^ *\([0-9][0-9]*\) brokers:$/\1/p' <<<"$out" | head -n1)
   else
     # BrokerApiVersionsCommand prints one "host:port (id: N rack: ...) -> (" block per broker
     # listed in the metadata.
     local cfg=$KAFKA_HOME/probe-client.properties
     printf 'request.timeout.ms=5000\ndefault.api.timeout.ms=10000\n' >"$cfg"
-    out=$(timeout 30 "$JAVA" "${TOOL_JVM_OPTS[@]}" "-Dlog4j2.configurationFile=$(tools_log4j)" \
-      -cp "$LIB_DIR/*" org.apache.kafka.tools.BrokerApiVersionsCommand \
-      --bootstrap-server "$BOOTSTRAP" --command-config "$cfg" 2>/dev/null) || true
+    out=$(timeout 30 "$JAVA" "${TOOL_JVM_OPTS[@]}" "$(log_flag "$(tools_log4j)")" \
+      -cp "$LIB_DIR/*" "$API_VERSIONS_CLASS" \
+      --bootstrap-server "$PROBE_BOOTSTRAP" --command-config "$cfg" 2>/dev/null) || true
     n=$(grep -cE '^[^ ].* \(id: [0-9]+ rack: .*\) -> \(' <<<"$out" || true)
   fi
   echo "${n:-0}"
@@ -245,8 +351,8 @@ broker_count() {
 listeners_open() {
   local i
   for i in 0 1 2; do
-    port_open "$HOST" "${PT_PORTS[i]}" || return 1
-    port_open "$HOST" "${SASL_PORTS[i]}" || return 1
+    port_open "${HOSTS[i]}" "${PT_PORTS[i]}" || return 1
+    port_open "${HOSTS[i]}" "${SASL_PORTS[i]}" || return 1
   done
 }
 
@@ -299,27 +405,56 @@ stop_nodes() {
 # ---------------------------------------------------------------------------------------------
 # up
 
-write_node_files() { # node
-  local n=$1 d i=$(($1 - 1))
-  d=$(node_dir "$n")
-  mkdir -p "$d/data"
-  cat >"$d/server.properties" <<EOF
-# generated by e2e/cluster/cluster.sh — node $n of 3, KRaft combined mode
-process.roles=broker,controller
-node.id=$n
-controller.quorum.voters=$VOTERS
-controller.listener.names=CONTROLLER
-listeners=PLAINTEXT://$HOST:${PT_PORTS[i]},SASL://$HOST:${SASL_PORTS[i]},CONTROLLER://$HOST:${CTL_PORTS[i]}
-advertised.listeners=PLAINTEXT://$HOST:${PT_PORTS[i]},SASL://$HOST:${SASL_PORTS[i]}
+# the listener lines of node index $1 (0-2), per shape
+listener_props() {
+  local i=$1 h=${HOSTS[$1]} a=${ADV[$1]}
+  if [[ $SHAPE == dev ]]; then
+    cat <<EOF
+listeners=PLAINTEXT://$h:${PT_PORTS[i]},SASL://$h:${SASL_PORTS[i]},CONTROLLER://$h:${CTL_PORTS[i]}
+advertised.listeners=PLAINTEXT://$a:${PT_PORTS[i]},SASL://$a:${SASL_PORTS[i]}
 listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SASL:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT
 inter.broker.listener.name=PLAINTEXT
-log.dirs=$d/data
 
 # SASL_PLAINTEXT listener "SASL" with SCRAM (the user is created by StorageTool format --add-scram)
 sasl.enabled.mechanisms=SCRAM-SHA-256,SCRAM-SHA-512
 listener.name.sasl.sasl.enabled.mechanisms=SCRAM-SHA-256,SCRAM-SHA-512
 listener.name.sasl.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
 listener.name.sasl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+EOF
+    return 0
+  fi
+  # The Bitnami chart's listener names and ports. CLIENT is PLAINTEXT as in the seed's values;
+  # EXTERNAL carries the chart's default client security (SASL_PLAINTEXT with PLAIN and SCRAM,
+  # user1). The chart binds every interface of its pod; here each pod is one loopback address.
+  cat <<EOF
+listeners=CLIENT://$h:${PT_PORTS[i]},INTERNAL://$h:${INT_PORTS[i]},CONTROLLER://$h:${CTL_PORTS[i]},EXTERNAL://$h:${SASL_PORTS[i]}
+advertised.listeners=CLIENT://$a:${PT_PORTS[i]},INTERNAL://$a:${INT_PORTS[i]},EXTERNAL://$a:${SASL_PORTS[i]}
+listener.security.protocol.map=CLIENT:PLAINTEXT,INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT,EXTERNAL:SASL_PLAINTEXT
+inter.broker.listener.name=INTERNAL
+
+# EXTERNAL: SASL_PLAINTEXT with the chart's mechanisms; SCRAM credentials come from StorageTool
+# format --add-scram, PLAIN from the JAAS line.
+sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-256,SCRAM-SHA-512
+listener.name.external.sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-256,SCRAM-SHA-512
+listener.name.external.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_$SCRAM_USER="$SCRAM_PASSWORD";
+listener.name.external.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+listener.name.external.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+EOF
+}
+
+write_node_files() { # node id
+  local n=$1 d i
+  i=$(node_index "$n")
+  d=$(node_dir "$n")
+  mkdir -p "$d/data"
+  cat >"$d/server.properties" <<EOF
+# generated by e2e/cluster/cluster.sh — node $n of 3 ($SHAPE shape, Kafka $KAFKA_VERSION), KRaft combined mode
+process.roles=broker,controller
+node.id=$n
+controller.quorum.voters=$VOTERS
+controller.listener.names=CONTROLLER
+log.dirs=$d/data
+$(listener_props "$i")
 
 # topic defaults (auto.create.topics.enable, delete.topic.enable and the KIP-848 consumer
 # group protocol stay at the Kafka defaults)
@@ -350,6 +485,20 @@ log.segment.bytes=67108864
 log.retention.check.interval.ms=5000
 file.delete.delay.ms=1000
 EOF
+  if [[ $LOGGING == reload4j ]]; then
+    cat >"$d/log4j.properties" <<EOF
+# generated by e2e/cluster/cluster.sh — INFO and above to server.log, nothing to the console
+log4j.rootLogger=INFO, file
+log4j.appender.file=org.apache.log4j.FileAppender
+log4j.appender.file.File=$d/server.log
+log4j.appender.file.Append=true
+log4j.appender.file.layout=org.apache.log4j.PatternLayout
+log4j.appender.file.layout.ConversionPattern=[%d] %p %m (%c)%n
+log4j.logger.kafka.request.logger=WARN
+log4j.logger.kafka.network.RequestChannel\$=WARN
+EOF
+    return 0
+  fi
   cat >"$d/log4j2.properties" <<EOF
 # generated by e2e/cluster/cluster.sh — INFO and above to server.log, nothing to the console
 status = warn
@@ -387,13 +536,135 @@ start_node() { # node
   command -v setsid >/dev/null 2>&1 && launcher=(setsid nohup)
   (
     cd "$d"
-    exec 9>&- # do not let the node inherit the cluster.sh lock
+    # The node inherits no descriptor but stdin/out/err: not the cluster.sh lock (fd 9), nor a
+    # lock the caller holds (`flock -x /tmp/x.lock cluster.sh up` keeps the lock open on fd 3,
+    # and a broker that inherits it holds the lock until it stops).
+    local fd
+    for fd in /proc/$BASHPID/fd/*; do
+      fd=${fd##*/}
+      if ((fd > 2)); then eval "exec $fd>&-" 2>/dev/null || true; fi
+    done
     exec "${launcher[@]}" "$JAVA" "${jvm[@]}" -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true \
-      "-Dlog4j2.configurationFile=$d/log4j2.properties" -cp "$LIB_DIR/*" \
+      "$(log_flag "$d/log4j$([[ $LOGGING == reload4j ]] || echo 2).properties")" -cp "$LIB_DIR/*" \
       kafka.Kafka "$d/server.properties" >"$d/stdout.log" 2>&1 </dev/null
   ) &
   pid=$!
   echo "$pid" >"$d/kafka.pid"
+}
+
+# ---------------------------------------------------------------------------------------------
+# ports: who holds a taken one
+
+# describes process $1: "name (pid N: command line)"
+describe_pid() {
+  local pid=$1 name cmdline
+  name=$(cat "/proc/$pid/comm" 2>/dev/null) || name="?"
+  cmdline=$(tr '\0\n\t' '   ' <"/proc/$pid/cmdline" 2>/dev/null | sed 's/ *$//') || cmdline=""
+  ((${#cmdline} > 160)) && cmdline="${cmdline:0:80} ... ${cmdline: -70}"
+  echo "$name (pid $pid${cmdline:+: $cmdline})"
+}
+
+# the IPv4 address $1 as /proc/net/tcp writes it (little-endian hex)
+proc_net_addr() {
+  local -a o
+  IFS=. read -r -a o <<<"$1"
+  printf '%02X%02X%02X%02X' "${o[3]}" "${o[2]}" "${o[1]}" "${o[0]}"
+}
+
+# port_holders HOST PORT prints one line per TCP socket bound to HOST:PORT (or to the port on
+# every address) that stops a broker from listening there: its state and the process holding
+# it. TIME-WAIT sockets (no process, no conflict) are left out. Reads ss when it is installed,
+# else /proc/net/tcp{,6} and /proc/*/fd. Prints nothing when the port is free.
+port_holders() {
+  local host=$1 port=$2
+  if command -v ss >/dev/null 2>&1; then
+    local line state local_addr procs pid found
+    while read -r state _ _ local_addr _ procs; do
+      [[ $state == TIME-WAIT ]] && continue
+      case $local_addr in
+        "$host:$port" | "0.0.0.0:$port" | "*:$port" | "[::]:$port" | "[::ffff:$host]:$port") ;;
+        *) continue ;;
+      esac
+      found=""
+      while [[ $procs =~ pid=([0-9]+) ]]; do
+        pid=${BASH_REMATCH[1]}
+        procs=${procs#*pid="$pid"}
+        [[ " $found " == *" $pid "* ]] && continue
+        found+=" $pid"
+        echo "$state $local_addr by $(describe_pid "$pid")"
+      done
+      [[ -n $found ]] || echo "$state $local_addr by a process ss cannot name (not root? another network namespace?)"
+    done < <(ss -Htanp "( sport = :$port )" 2>/dev/null)
+    return 0
+  fi
+  # /proc fallback: local address field 2, state field 4 (0A listen, 06 time-wait), inode 10
+  local hexport want f inode st addr
+  hexport=$(printf '%04X' "$port")
+  want=$(proc_net_addr "$host")
+  for f in /proc/net/tcp /proc/net/tcp6; do
+    [[ -r $f ]] || continue
+    while read -r _ addr _ st _ _ _ _ _ inode _; do
+      [[ ${addr##*:} == "$hexport" && $st != 06 ]] || continue
+      case ${addr%:*} in "$want" | 00000000 | 00000000000000000000000000000000 | *"$want") ;; *) continue ;; esac
+      local holder="" p
+      for p in /proc/[0-9]*; do
+        if ls -l "$p/fd" 2>/dev/null | grep -q "socket:\[$inode\]"; then holder=$(describe_pid "${p#/proc/}"); break; fi
+      done
+      case $st in 0A) st=LISTEN ;; 01) st=ESTAB ;; 02) st=SYN-SENT ;; 08) st=CLOSE-WAIT ;; *) st="state-0x$st" ;; esac
+      echo "$st $host:$port by ${holder:-a process that cannot be seen from here}"
+    done < <(tail -n +2 "$f")
+  done
+}
+
+# check_ports: every port the nodes will listen on must be free; else name what holds each
+# taken one and stop before anything starts.
+check_ports() {
+  local i j p what h holders line bad=0
+  local -a names=(PLAINTEXT SASL CONTROLLER) ps
+  [[ $SHAPE == chart ]] && names=(CLIENT EXTERNAL CONTROLLER INTERNAL)
+  for i in 0 1 2; do
+    h=${HOSTS[i]}
+    ps=("${PT_PORTS[i]}" "${SASL_PORTS[i]}" "${CTL_PORTS[i]}")
+    [[ $SHAPE == chart ]] && ps+=("${INT_PORTS[i]}")
+    for j in "${!ps[@]}"; do
+      p=${ps[j]}
+      what="node ${NODES[i]} ${names[j]}"
+      # A listener's accepted connections share its port: name the listener alone, and other
+      # sockets (an outgoing connection's local port) only when nothing listens; one line each.
+      holders=$(port_holders "$h" "$p" | awk '!seen[$0]++')
+      if grep -q '^LISTEN' <<<"$holders"; then holders=$(grep '^LISTEN' <<<"$holders"); fi
+      if [[ -z $holders ]] && port_open "$h" "$p"; then holders="LISTEN by a process that cannot be seen from here"; fi
+      [[ -n $holders ]] || continue
+      bad=1
+      while IFS= read -r line; do
+        [[ $line == LISTEN* ]] || line+=" (a connection using it as its local port)"
+        echo "cluster.sh: port $h:$p ($what) is taken: $line" >&2
+      done <<<"$holders"
+    done
+  done
+  if ((bad)); then
+    die "not starting anything: stop what holds the port (another kafkit cluster: KAFKIT_CLUSTER_DIR=<its state dir> $0 down), or pick free ports below 32768 (KAFKIT_CLUSTER_*_PORTS)"
+  fi
+}
+
+# the /etc/hosts lines the chart shape needs: each pod's name, and the headless service's name
+# on all three addresses
+hosts_lines() {
+  local i
+  for i in 0 1 2; do echo "${HOSTS[i]} ${ADV[i]} $CHART_DOMAIN"; done
+}
+
+# check_names: in the chart shape, each advertised name must resolve to its node's address
+check_names() {
+  [[ $SHAPE == chart ]] || return 0
+  local i got
+  for i in 0 1 2; do
+    got=$(getent ahostsv4 "${ADV[i]}" 2>/dev/null | awk 'NR==1 {print $1}') || got=""
+    if [[ $got != "${HOSTS[i]}" ]]; then
+      die "the chart shape needs ${ADV[i]} to resolve to ${HOSTS[i]} (it resolves to '${got:-nothing}'):" \
+        "run it in a private mount namespace whose /etc/hosts holds '$0 hosts', as scripts/chart-e2e.sh does"
+    fi
+  done
 }
 
 UP_STARTED=0
@@ -419,8 +690,15 @@ cmd_up() {
   local running
   running=$(running_nodes)
   if [[ -n $running ]]; then
+    local was
+    was=$(cat "$STATE_DIR/kafka-version" 2>/dev/null || echo "4.1.1 dev")
+    if [[ $was != "$KAFKA_VERSION $SHAPE" ]]; then
+      echo "cluster from $STATE_DIR is already running ($(tr '\n' ' ' <<<"$running")) with Kafka $was shape," \
+        "not $KAFKA_VERSION $SHAPE: run '$0 down' first" >&2
+      return 1
+    fi
     if healthy; then
-      echo "cluster already running from $STATE_DIR ($(tr '\n' ' ' <<<"$running")) and healthy: 3 brokers at $BOOTSTRAP"
+      echo "cluster already running from $STATE_DIR ($(tr '\n' ' ' <<<"$running")) and healthy: 3 brokers at $BOOTSTRAP (Kafka $KAFKA_VERSION)"
       return 0
     fi
     echo "cluster from $STATE_DIR is already running ($(tr '\n' ' ' <<<"$running")) but NOT healthy;" \
@@ -428,14 +706,8 @@ cmd_up() {
     return 1
   fi
 
-  local i p
-  for i in 0 1 2; do
-    for p in "${PT_PORTS[i]}" "${SASL_PORTS[i]}" "${CTL_PORTS[i]}"; do
-      if port_open "$HOST" "$p"; then
-        die "port $HOST:$p is already in use (another cluster? another state dir?); not starting"
-      fi
-    done
-  done
+  check_names
+  check_ports
 
   cmd_fetch
   "$JAVA" -version >/dev/null 2>&1 || die "java not found (set JAVA_HOME or put Java 17+ on PATH)"
@@ -451,6 +723,7 @@ cmd_up() {
   fi
   mkdir -p "$STATE_DIR"
   touch "$STATE_DIR/$STATE_MARKER"
+  echo "$KAFKA_VERSION $SHAPE" >"$STATE_DIR/kafka-version"
   ignore_cache
 
   local cluster_id
@@ -462,8 +735,9 @@ cmd_up() {
   for n in "${NODES[@]}"; do write_node_files "$n"; done
   local -a fpids=()
   for n in "${NODES[@]}"; do format_node "$cluster_id" "$n" & fpids+=($!); done
-  for n in "${NODES[@]}"; do
-    if ! wait "${fpids[n - 1]}"; then
+  for i in 0 1 2; do
+    n=${NODES[i]}
+    if ! wait "${fpids[i]}"; then
       cat "$(node_dir "$n")/format.log" >&2
       die "StorageTool format failed for node$n"
     fi
@@ -497,7 +771,7 @@ cmd_up() {
     sleep 1
   done
   UP_STARTED=0
-  echo "cluster up in $(elapsed "$t0")s: 3 brokers at $BOOTSTRAP (SASL/SCRAM at $SASL_BOOTSTRAP, user $SCRAM_USER), state in $STATE_DIR"
+  echo "cluster up in $(elapsed "$t0")s: Kafka $KAFKA_VERSION, 3 brokers at $BOOTSTRAP (SASL at $SASL_BOOTSTRAP, user $SCRAM_USER), state in $STATE_DIR"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -513,10 +787,15 @@ cmd_down() {
 
 cmd_status() {
   local n pid rc=0
-  echo "state dir:   $STATE_DIR"
+  echo "state dir:   $STATE_DIR ($(cat "$STATE_DIR/kafka-version" 2>/dev/null || echo "not started"))"
+  echo "kafka:       $KAFKA_VERSION, $SHAPE shape"
   echo "kafka lib:   $LIB_DIR$([[ -f $LIB_MARKER ]] || echo ' (not fetched)')"
   echo "bootstrap:   $BOOTSTRAP (PLAINTEXT)"
-  echo "sasl:        $SASL_BOOTSTRAP (SASL_PLAINTEXT, SCRAM-SHA-256/SCRAM-SHA-512)"
+  if [[ $SHAPE == chart ]]; then
+    echo "sasl:        $SASL_BOOTSTRAP (SASL_PLAINTEXT, PLAIN/SCRAM-SHA-256/SCRAM-SHA-512)"
+  else
+    echo "sasl:        $SASL_BOOTSTRAP (SASL_PLAINTEXT, SCRAM-SHA-256/SCRAM-SHA-512)"
+  fi
   echo "scram user:  $SCRAM_USER"
   echo "scram pass:  $SCRAM_PASSWORD"
   for n in "${NODES[@]}"; do
@@ -532,7 +811,7 @@ cmd_status() {
     return 1
   fi
   local count=0 i open=0
-  for i in 0 1 2; do port_open "$HOST" "${PT_PORTS[i]}" && open=1; done
+  for i in 0 1 2; do port_open "${HOSTS[i]}" "${PT_PORTS[i]}" && open=1; done
   if [[ $open == 1 && ( -f $LIB_MARKER || $(probe_kind) == kcat ) ]]; then count=$(broker_count); fi
   if [[ $count -ge 3 && $rc -eq 0 ]]; then
     echo "ready:       yes (metadata lists $count brokers)"
@@ -545,8 +824,12 @@ cmd_status() {
 
 cmd_env() {
   cat <<EOF
+export KAFKIT_E2E_KAFKA_VERSION=$KAFKA_VERSION
+export KAFKIT_E2E_CLUSTER_SHAPE=$SHAPE
 export KAFKIT_E2E_BOOTSTRAP=$BOOTSTRAP
 export KAFKIT_E2E_SASL_BOOTSTRAP=$SASL_BOOTSTRAP
+export KAFKIT_E2E_BROKERS=$BOOTSTRAP
+export KAFKIT_E2E_SASL_BROKERS=$SASL_BOOTSTRAP
 export KAFKIT_E2E_SCRAM_USER=$SCRAM_USER
 export KAFKIT_E2E_SCRAM_PASSWORD=$SCRAM_PASSWORD
 export KAFKIT_E2E_KAFKA_LIB=$LIB_DIR
@@ -559,7 +842,7 @@ EOF
 # metadata lists 3 brokers again.
 cmd_stop_node() {
   local n=${1:-} pid
-  [[ $n =~ ^[123]$ ]] || die "usage: cluster.sh stop-node 1|2|3"
+  node_index "$n" >/dev/null || die "usage: cluster.sh stop-node $(node_ids)"
   take_lock
   if ! pid=$(node_pid "$n"); then
     echo "node$n is not running"
@@ -578,7 +861,8 @@ cmd_stop_node() {
 
 cmd_start_node() {
   local n=${1:-}
-  [[ $n =~ ^[123]$ ]] || die "usage: cluster.sh start-node 1|2|3"
+  local i
+  i=$(node_index "$n") || die "usage: cluster.sh start-node $(node_ids)"
   take_lock
   [[ -f $(node_dir "$n")/server.properties ]] || die "node$n has no state in $STATE_DIR: run cluster.sh up first"
   if node_pid "$n" >/dev/null; then
@@ -587,7 +871,7 @@ cmd_start_node() {
     start_node "$n"
   fi
   local deadline=$((SECONDS + READY_TIMEOUT))
-  until port_open "$HOST" "${PT_PORTS[n-1]}" && [[ $(broker_count) -ge 3 ]]; do
+  until port_open "${HOSTS[i]}" "${PT_PORTS[i]}" && [[ $(broker_count) -ge 3 ]]; do
     node_pid "$n" >/dev/null || { print_logs >&2; die "node$n died while starting"; }
     ((SECONDS < deadline)) || { print_logs >&2; die "node$n not back in the metadata after ${READY_TIMEOUT}s"; }
     sleep 0.5
@@ -606,6 +890,7 @@ case ${1:-} in
   status) cmd_status ;;
   logs) print_logs ;;
   env) cmd_env ;;
+  hosts) hosts_lines ;;
   stop-node) cmd_stop_node "${2:-}" ;;
   start-node) cmd_start_node "${2:-}" ;;
   -h | --help | help) usage ;;
