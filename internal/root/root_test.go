@@ -85,7 +85,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"cluster", "info", "-o", "xml"}, "error: unknown output format \"xml\": use one of table, json, yaml\nRun 'kafkit cluster info --help' for usage.\n"},
 		{[]string{"cluster", "info", "extra"}, "error: unknown command \"extra\" for \"kafkit cluster info\"\nRun 'kafkit cluster info --help' for usage.\n"},
 		{[]string{"--nope", "cluster", "info"}, "error: unknown flag: --nope\nRun 'kafkit --help' for usage.\n"},
-		{[]string{"--timeout", "soon", "version"}, "error: invalid argument \"soon\" for \"--timeout\" flag: must be a duration like \"30s\" or \"5m\"\nRun 'kafkit version --help' for usage.\n"},
+		{[]string{"--timeout", "soon", "version"}, "error: invalid argument \"soon\" for \"--timeout\" flag: time: invalid duration \"soon\"\nRun 'kafkit version --help' for usage.\n"},
 	}
 	for _, tt := range tests {
 		code, out, stderr, _ := execute(t, nil, tt.args...)
