@@ -36,11 +36,15 @@ type Env struct {
 	Admin   func() (*cmdutil.Admin, error)
 	Context func(context.Context) (context.Context, context.CancelFunc, error)
 	Explain func(error) error
+	// Native runs a native kafkit command line (["consume", "t", "-o", "start"]) in this
+	// process, with the connection compat set up; scripts that map onto a native command use
+	// it, so that the same engine does the work.
+	Native func(ctx context.Context, args []string) error
 }
 
 // scripts is the registry; `compat list` and the link names come from it.
 func scripts() []*Script {
-	return []*Script{topicsScript()}
+	return []*Script{topicsScript(), consoleConsumerScript(), consoleProducerScript()}
 }
 
 // Lookup finds a script by the name it was invoked as: a path or a bare name, with or without
@@ -87,7 +91,13 @@ kafkit command that does it; "kafkit compat list" shows what is covered, per scr
 			if !ok {
 				return cmdutil.UsageErrorf("unknown script %q: kafkit compat list shows the supported ones", args[0])
 			}
-			return RunScript(cmd.Context(), f, s, args[1:])
+			native := func(ctx context.Context, args []string) error {
+				root := cmd.Root()
+				root.SetArgs(args)
+				_, err := root.ExecuteContextC(ctx)
+				return err
+			}
+			return RunScript(cmd.Context(), f, s, args[1:], native)
 		},
 	}
 	cmd.AddCommand(newCmdList(f), newCmdInstall(f))
@@ -96,7 +106,7 @@ kafkit command that does it; "kafkit compat list" shows what is covered, per scr
 
 // RunScript parses args with the script's grammar, points the factory at --bootstrap-server /
 // --command-config, and runs the script.
-func RunScript(ctx context.Context, f *cmdutil.Factory, s *Script, args []string) error {
+func RunScript(ctx context.Context, f *cmdutil.Factory, s *Script, args []string, native func(context.Context, []string) error) error {
 	p, err := Parse(s.Options, args)
 	if err != nil {
 		// joptsimple's message on stderr and exit 1, as the Java tool.
@@ -107,7 +117,7 @@ func RunScript(ctx context.Context, f *cmdutil.Factory, s *Script, args []string
 		return cmdutil.UsageErrorf("%s: --%s is not supported by kafkit: %s", s.Name, name, why)
 	}
 	useJavaConnection(f, p)
-	e := &Env{IO: f.IO, Admin: f.Admin, Context: f.Context, Explain: f.Explain}
+	e := &Env{IO: f.IO, Admin: f.Admin, Context: f.Context, Explain: f.Explain, Native: native}
 	return s.Run(ctx, e, p)
 }
 
@@ -116,11 +126,20 @@ func RunScript(ctx context.Context, f *cmdutil.Factory, s *Script, args []string
 // properties file; the rest of kafkit's precedence (KAFKIT_*, profile, default) stays below.
 func useJavaConnection(f *cmdutil.Factory, p *Parsed) {
 	bootstrap, commandConfig := p.Value("bootstrap-server"), p.Value("command-config")
+	clientID := ""
+	for _, kv := range append(p.Values("consumer-property"), p.Values("producer-property")...) {
+		if k, v, _ := strings.Cut(kv, "="); strings.TrimSpace(k) == "client.id" {
+			clientID = v
+		}
+	}
 	f.LoadSettings = func() (config.Settings, []string, error) {
 		in := config.Inputs{CommandConfigPath: commandConfig, Getenv: cmdutil.Getenv, ReadFile: os.ReadFile}
 		in.ConfigDir, _ = os.UserConfigDir()
 		if bootstrap != "" {
 			in.Flags.Brokers = &bootstrap
+		}
+		if clientID != "" {
+			in.Flags.ClientID = &clientID
 		}
 		return config.Load(in)
 	}

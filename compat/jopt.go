@@ -12,6 +12,7 @@ type Arg int
 const (
 	NoArg       Arg = iota // a switch: --list
 	RequiredArg            // --topic t, --topic=t
+	OptionalArg            // --compression-codec, --compression-codec=lz4, --compression-codec lz4
 )
 
 // Option is one option of a kafka-*.sh tool, in joptsimple's terms, and what kafkit does with it.
@@ -100,6 +101,11 @@ func Parse(opts []Option, args []string) (*Parsed, error) {
 			return nil, fmt.Errorf("%s is not a recognized option", name)
 		}
 		// joptsimple accepts and ignores "=value" on a switch (--exclude-internal=yes).
+		if o.Arg == OptionalArg && !hasVal && i+1 < len(args) && !strings.HasPrefix(args[i+1], "-") {
+			// joptsimple takes the next token as an optional argument unless it looks like an option.
+			i++
+			val, hasVal = args[i], true
+		}
 		if o.Arg == RequiredArg && !hasVal {
 			if i+1 >= len(args) {
 				return nil, fmt.Errorf("Option %s requires an argument", name)
@@ -115,7 +121,7 @@ func Parse(opts []Option, args []string) (*Parsed, error) {
 		if _, ok := p.values[key]; !ok {
 			p.seen = append(p.seen, name)
 		}
-		if o.Arg == NoArg {
+		if o.Arg == NoArg || (o.Arg == OptionalArg && !hasVal) {
 			p.values[key] = append(p.values[key], "")
 		} else {
 			p.values[key] = append(p.values[key], val)

@@ -30,10 +30,13 @@ type compatCase struct {
 	state func(t *testing.T, topic string) string
 	// sorted: the Java tool's line order is not defined (hash order): compare sorted lines.
 	sorted bool
+	stdin  string
 }
 
 var compatClasses = map[string]string{
-	"kafka-topics.sh": "org.apache.kafka.tools.TopicCommand",
+	"kafka-topics.sh":           "org.apache.kafka.tools.TopicCommand",
+	"kafka-console-consumer.sh": "org.apache.kafka.tools.consumer.ConsoleConsumer",
+	"kafka-console-producer.sh": "org.apache.kafka.tools.ConsoleProducer",
 }
 
 // compatNormalize drops what only the JVM prints (log4j lines and stack traces) and the given
@@ -92,8 +95,8 @@ func runCompatCase(t *testing.T, dir string, c compatCase) {
 		a := strings.NewReplacer("{B}", Brokers(), "{T}", topic, "{R}", regexp.QuoteMeta(topic)+".*").Replace(c.args)
 		return strings.Fields(a)
 	}
-	j := JavaTool(t, "", compatClasses[c.script], expand(topics["java"])...)
-	k := run(t.Context(), nil, "", filepath.Join(dir, c.script), expand(topics["kafkit"])...)
+	j := JavaTool(t, c.stdin, compatClasses[c.script], expand(topics["java"])...)
+	k := run(t.Context(), nil, c.stdin, filepath.Join(dir, c.script), expand(topics["kafkit"])...)
 	names := map[string]string{topics["java"]: "{T}", topics["kafkit"]: "{T}"}
 	jo, ko := compatNormalize(j.Stdout, names, c.sorted), compatNormalize(k.Stdout, names, c.sorted)
 	if jo != ko || j.Code != k.Code {
