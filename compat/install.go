@@ -31,20 +31,24 @@ and kafka-topics, the Confluent name), each pointing to this kafkit binary. Invo
 link, kafkit behaves as that tool. Existing files are left alone unless --force; --dry-run only
 prints what would be written.`,
 		Example: `  kafkit compat install /usr/local/bin
-  kafkit compat install /opt/bitnami/kafka/bin --force`,
+  kafkit compat install /opt/bitnami/kafka/bin --force
+  kafkit compat install rootfs/opt/kafka/bin --target /usr/local/bin/kafkit`,
 		Args: cmdutil.Args(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Dir = args[0]
-			exe, err := os.Executable()
-			if err != nil {
-				return fmt.Errorf("cannot find the kafkit binary to link to: %v", err)
+			if opts.Target == "" {
+				exe, err := os.Executable()
+				if err != nil {
+					return fmt.Errorf("cannot find the kafkit binary to link to: %v", err)
+				}
+				opts.Target = exe
 			}
-			opts.Target = exe
 			return installRun(cmd.Context(), opts)
 		},
 	}
 	cmd.Flags().BoolVar(&opts.Force, "force", false, "replace existing files of the same names")
 	cmd.Flags().BoolVar(&opts.DryRun, "dry-run", false, "print the links that would be written; write nothing")
+	cmd.Flags().StringVar(&opts.Target, "target", "", "path the links point to (default: this kafkit binary; for image builds, e.g. /usr/local/bin/kafkit)")
 	return cmd
 }
 
