@@ -116,6 +116,13 @@ func RunScript(ctx context.Context, f *cmdutil.Factory, s *Script, args []string
 	if name, why := unsupported(s.Options, p); name != "" {
 		return cmdutil.UsageErrorf("%s: --%s is not supported by kafkit: %s", s.Name, name, why)
 	}
+	if len(p.Given()) == 0 || p.Has("help") {
+		return printScriptHelp(f.IO, s, p.Has("help"))
+	}
+	if p.Has("version") {
+		fmt.Fprintln(f.IO.Out, KafkaVersion)
+		return nil
+	}
 	useJavaConnection(f, p)
 	e := &Env{IO: f.IO, Admin: f.Admin, Context: f.Context, Explain: f.Explain, Native: native}
 	return s.Run(ctx, e, p)

@@ -42,13 +42,6 @@ func consoleConsumerScript() *Script {
 }
 
 func consoleConsumerRun(ctx context.Context, e *Env, p *Parsed) error {
-	if len(p.Given()) == 0 || p.Has("help") {
-		return printScriptHelp(e, consoleConsumerScript(), p.Has("help"))
-	}
-	if p.Has("version") {
-		fmt.Fprintln(e.IO.Out, KafkaVersion)
-		return nil
-	}
 	args, warnings, err := consumeArgs(p)
 	if err != nil {
 		return err

@@ -44,13 +44,6 @@ func consoleProducerScript() *Script {
 }
 
 func consoleProducerRun(ctx context.Context, e *Env, p *Parsed) error {
-	if len(p.Given()) == 0 || p.Has("help") {
-		return printScriptHelp(e, consoleProducerScript(), p.Has("help"))
-	}
-	if p.Has("version") {
-		fmt.Fprintln(e.IO.Out, KafkaVersion)
-		return nil
-	}
 	reader, err := readerProperties(p)
 	if err != nil {
 		return err

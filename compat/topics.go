@@ -49,13 +49,6 @@ func topicsScript() *Script {
 }
 
 func topicsRun(ctx context.Context, e *Env, p *Parsed) error {
-	if len(p.Given()) == 0 || p.Has("help") {
-		return printScriptHelp(e, topicsScript(), p.Has("help"))
-	}
-	if p.Has("version") {
-		fmt.Fprintln(e.IO.Out, KafkaVersion)
-		return nil
-	}
 	action, msg := checkTopicsArgs(p)
 	if msg != "" {
 		return usageError(e, "kafka-topics.sh", msg)
@@ -212,10 +205,10 @@ func selectTopics(all []string, filter *regexp.Regexp, excludeInternal bool) []s
 
 // printScriptHelp prints the options of a script, as joptsimple's help table lists them.
 // Java prints it on stderr and exits 1 even for --help; kafkit prints --help on stdout, exit 0.
-func printScriptHelp(e *Env, s *Script, asked bool) error {
-	w := e.IO.ErrOut
+func printScriptHelp(io *cmdutil.IOStreams, s *Script, asked bool) error {
+	w := io.ErrOut
 	if asked {
-		w = e.IO.Out
+		w = io.Out
 	}
 	fmt.Fprintf(w, "%s (kafkit compat): %s\n\nOption\tDescription\n------\t-----------\n", s.Name, s.Summary)
 	for _, name := range sortedNames(s.Options) {
