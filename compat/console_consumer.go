@@ -20,12 +20,12 @@ func consoleConsumerScript() *Script {
 		Option{Name: "timeout-ms", Arg: RequiredArg, Help: "stop after this long without a record"},
 		Option{Name: "group", Arg: RequiredArg, Help: "consume as a member of this consumer group"},
 		Option{Name: "isolation-level", Arg: RequiredArg, Help: "read_uncommitted or read_committed"},
-		Option{Name: "property", Arg: RequiredArg, Help: "formatter property: print.key/timestamp/partition/offset/headers/value, key.separator, line.separator, headers.separator, null.literal"},
-		Option{Name: "formatter-property", Arg: RequiredArg, Alias: "property", Help: "Kafka 4.2 spelling of --property"},
+		Option{Name: "property", Arg: RequiredArg, Repeat: true, Help: "formatter property: print.key/timestamp/partition/offset/headers/value, key.separator, line.separator, headers.separator, null.literal"},
+		Option{Name: "formatter-property", Arg: RequiredArg, Repeat: true, Alias: "property", Help: "Kafka 4.2 spelling of --property"},
 		Option{Name: "formatter", Arg: RequiredArg, Help: "only the default formatter (DefaultMessageFormatter)"},
 		Option{Name: "formatter-config", Arg: RequiredArg, Unsupported: "pass the properties with --property instead"},
-		Option{Name: "consumer-property", Arg: RequiredArg, Help: "a consumer property k=v (group.id, auto.offset.reset, isolation.level, client.id; tuning ones are ignored with a warning)"},
-		Option{Name: "command-property", Arg: RequiredArg, Alias: "consumer-property", Help: "Kafka 4.2 spelling of --consumer-property"},
+		Option{Name: "consumer-property", Arg: RequiredArg, Repeat: true, Help: "a consumer property k=v (group.id, auto.offset.reset, isolation.level, client.id; tuning ones are ignored with a warning)"},
+		Option{Name: "command-property", Arg: RequiredArg, Repeat: true, Alias: "consumer-property", Help: "Kafka 4.2 spelling of --consumer-property"},
 		Option{Name: "consumer.config", Arg: RequiredArg, Alias: "command-config", Help: "client .properties file (older spelling of --command-config)"},
 		Option{Name: "skip-message-on-error", Help: "accepted: kafkit prints every record it receives"},
 		Option{Name: "key-deserializer", Arg: RequiredArg, Help: "only String/ByteArray deserializers (the bytes as they are)"},
@@ -42,6 +42,10 @@ func consoleConsumerScript() *Script {
 }
 
 func consoleConsumerRun(ctx context.Context, e *Env, p *Parsed) error {
+	if err := repeated(consoleConsumerScript().Options, p); err != nil {
+		fmt.Fprintln(e.IO.ErrOut, err) // joptsimple's message, exit 1, as the Java tool
+		return cmdutil.SilentError
+	}
 	args, warnings, err := consumeArgs(p)
 	if err != nil {
 		return err

@@ -18,11 +18,11 @@ var producerTuning = []string{"message-send-max-retries", "retry-backoff-ms", "r
 func consoleProducerScript() *Script {
 	opts := append(commonOptions(),
 		Option{Name: "topic", Arg: RequiredArg, Help: "the topic to produce to"},
-		Option{Name: "property", Arg: RequiredArg, Help: "reader property: parse.key, key.separator, null.marker, ignore.error"},
-		Option{Name: "reader-property", Arg: RequiredArg, Alias: "property", Help: "Kafka 4.2 spelling of --property"},
+		Option{Name: "property", Arg: RequiredArg, Repeat: true, Help: "reader property: parse.key, key.separator, null.marker, ignore.error"},
+		Option{Name: "reader-property", Arg: RequiredArg, Repeat: true, Alias: "property", Help: "Kafka 4.2 spelling of --property"},
 		Option{Name: "reader-config", Arg: RequiredArg, Help: "a .properties file of reader properties (--property wins)"},
-		Option{Name: "producer-property", Arg: RequiredArg, Help: "a producer property k=v (acks, compression.type, linger.ms, batch.size, client.id; tuning ones are ignored with a warning)"},
-		Option{Name: "command-property", Arg: RequiredArg, Alias: "producer-property", Help: "Kafka 4.2 spelling of --producer-property"},
+		Option{Name: "producer-property", Arg: RequiredArg, Repeat: true, Help: "a producer property k=v (acks, compression.type, linger.ms, batch.size, client.id; tuning ones are ignored with a warning)"},
+		Option{Name: "command-property", Arg: RequiredArg, Repeat: true, Alias: "producer-property", Help: "Kafka 4.2 spelling of --producer-property"},
 		Option{Name: "producer.config", Arg: RequiredArg, Alias: "command-config", Help: "client .properties file (older spelling of --command-config)"},
 		Option{Name: "compression-codec", Arg: OptionalArg, Help: "none, gzip (when given without a value), snappy, lz4 or zstd"},
 		Option{Name: "request-required-acks", Arg: RequiredArg, Help: "acks: all, -1, 1 or 0"},
@@ -44,6 +44,10 @@ func consoleProducerScript() *Script {
 }
 
 func consoleProducerRun(ctx context.Context, e *Env, p *Parsed) error {
+	if err := repeated(consoleProducerScript().Options, p); err != nil {
+		fmt.Fprintln(e.IO.ErrOut, err) // joptsimple's message, exit 1, as the Java tool
+		return cmdutil.SilentError
+	}
 	reader, err := readerProperties(p)
 	if err != nil {
 		return err

@@ -29,6 +29,9 @@ type Option struct {
 	Ignored string
 	// Alias names the option this one is another spelling of (Kafka 3.x vs 4.x names).
 	Alias string
+	// Repeat: the option may be given several times (--property, --config); any other option
+	// with a value given twice is an error, as the Java tools' valueOf makes it.
+	Repeat bool
 }
 
 // Parsed is a command line parsed against a tool's options: values per option (aliases folded
@@ -128,6 +131,20 @@ func Parse(opts []Option, args []string) (*Parsed, error) {
 		}
 	}
 	return p, nil
+}
+
+// repeated returns the error for a single-valued option given more than once.
+func repeated(opts []Option, p *Parsed) error {
+	for _, o := range opts {
+		key := o.Name
+		if o.Alias != "" {
+			key = o.Alias
+		}
+		if o.Arg != NoArg && !o.Repeat && len(p.values[key]) > 1 && o.Alias == "" {
+			return fmt.Errorf("Found multiple arguments for option %s, but you asked for only one", o.Name)
+		}
+	}
+	return nil
 }
 
 // unsupported returns the first given option kafkit does not support, with its reason.

@@ -83,3 +83,15 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestRepeated(t *testing.T) {
+	opts := append(testOpts, Option{Name: "config", Arg: RequiredArg, Repeat: true})
+	p, _ := Parse(opts, []string{"--config", "a=1", "--config", "b=2", "--topic", "t"})
+	if err := repeated(opts, p); err != nil {
+		t.Fatalf("repeatable: %v", err)
+	}
+	p, _ = Parse(opts, []string{"--topic", "a", "--topic", "b"})
+	if err := repeated(opts, p); err == nil || err.Error() != "Found multiple arguments for option topic, but you asked for only one" {
+		t.Fatalf("repeated: %v", err)
+	}
+}

@@ -24,7 +24,7 @@ func topicsScript() *Script {
 		Option{Name: "delete", Help: "delete a topic"},
 		Option{Name: "topic", Arg: RequiredArg, Help: "the topic (a regular expression except with --create)"},
 		Option{Name: "topic-id", Arg: RequiredArg, Help: "the topic id to describe"},
-		Option{Name: "config", Arg: RequiredArg, Help: "a topic config override for --create (repeatable)"},
+		Option{Name: "config", Arg: RequiredArg, Repeat: true, Help: "a topic config override for --create (repeatable)"},
 		Option{Name: "delete-config", Arg: RequiredArg, Unsupported: "removed from kafka-topics in Kafka 4.0; use kafkit topic alter TOPIC --delete-config KEY"},
 		Option{Name: "partitions", Arg: RequiredArg, Help: "the number of partitions (--create, --alter)"},
 		Option{Name: "replication-factor", Arg: RequiredArg, Help: "the replication factor (--create)"},
