@@ -37,6 +37,7 @@ var compatClasses = map[string]string{
 	"kafka-topics.sh":           "org.apache.kafka.tools.TopicCommand",
 	"kafka-console-consumer.sh": "org.apache.kafka.tools.consumer.ConsoleConsumer",
 	"kafka-console-producer.sh": "org.apache.kafka.tools.ConsoleProducer",
+	"kafka-consumer-groups.sh":  "org.apache.kafka.tools.consumer.group.ConsumerGroupCommand",
 }
 
 // compatNormalize drops what only the JVM prints (log4j lines and stack traces) and the given
