@@ -71,7 +71,7 @@ func TestCompatConsole(t *testing.T) {
 		{name: "consume-partition-offset", script: cc, args: "--bootstrap-server {B} --topic {T} --partition 0 --offset 2 --max-messages 2 --property print.offset=true", setup: compatRecords},
 		{name: "consume-partition-earliest", script: cc, args: "--bootstrap-server {B} --topic {T} --partition 0 --offset earliest --max-messages 1 --timeout-ms 20000", setup: compatRecords},
 		{name: "consume-include", script: cc, args: "--bootstrap-server {B} --include {R} --from-beginning --max-messages 4 --timeout-ms 20000", setup: compatRecords},
-		{name: "consume-group", script: cc, args: "--bootstrap-server {B} --topic {T} --group {T}-g --from-beginning --max-messages 4 --timeout-ms 20000", setup: compatRecords},
+		{name: "consume-group", script: cc, args: "--bootstrap-server {B} --topic {T} --group {T}-g --from-beginning --max-messages 4 --timeout-ms 20000", setup: compatRecords, mutates: true}, // a group of its own per tool
 		{name: "consume-consumer-config", script: cc, args: "--bootstrap-server {B} --topic {T} --from-beginning --max-messages 1 --consumer-property auto.offset.reset=earliest", setup: compatRecords},
 		{name: "consume-read-committed", script: cc, args: "--bootstrap-server {B} --topic {T} --from-beginning --max-messages 4 --isolation-level read_committed", setup: compatRecords},
 		{name: "consume-formatter", script: cc, args: "--bootstrap-server {B} --topic {T} --from-beginning --max-messages 1 --formatter org.apache.kafka.tools.consumer.DefaultMessageFormatter", setup: compatRecords},
