@@ -20,7 +20,7 @@ func consumerGroupsScript() *Script {
 		Option{Name: "all-groups", Help: "every group"},
 		Option{Name: "offsets", Help: "with --describe: partitions with offsets and lag (the default)"},
 		Option{Name: "members", Help: "with --describe: the members"},
-		Option{Name: "verbose", Help: "with --members: each member's partitions"},
+		Option{Name: "verbose", Unsupported: "use kafkit group describe GROUP --members (it lists each member's partitions)"},
 		Option{Name: "state", Arg: OptionalArg, Help: "with --list: the state column, or only groups in these states; with --describe: the group's state"},
 		Option{Name: "type", Arg: OptionalArg, Help: "with --list: the type column, or only groups of these types"},
 		Option{Name: "timeout", Arg: RequiredArg, Help: "timeout in ms for describing groups"},
