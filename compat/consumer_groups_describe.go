@@ -243,9 +243,11 @@ func printGroupOffsets(e *Env, g describedGroup, rows []offsetRow) {
 }
 
 func printGroupMembers(e *Env, g describedGroup) {
-	wg, wm, wi, wh, wc := max(15, len(g.name)), 15, 17, 15, 15
+	// As Java, the widths grow only with the members there are (no members: 15 for the group).
+	wg, wm, wi, wh, wc := 15, 15, 17, 15, 15
 	withInstance := false
 	for _, m := range g.members {
+		wg = max(wg, len(g.name))
 		wm, wi, wh, wc = max(wm, len(m.id)), max(wi, len(m.instance)), max(wh, len(m.host)), max(wc, len(m.client))
 		withInstance = withInstance || m.instance != ""
 	}
