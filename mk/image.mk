@@ -44,6 +44,9 @@ image-root: build
 	@# One symlink per applet, where busybox itself would install it (bin/sh, usr/bin/env ...).
 	cd $(IMAGE_ROOT)/rootfs && for a in $$($(BUSYBOX) --list-full); do \
 	  case "$$a" in bin/busybox|linuxrc) continue;; esac; ln -sfn /bin/busybox "$$a" || exit 1; done
+	@# kafka-*.sh links (kafkit compat) on PATH and where Bitnami and Apache images keep the scripts.
+	for d in usr/local/bin opt/bitnami/kafka/bin opt/kafka/bin; do mkdir -p $(IMAGE_ROOT)/rootfs/$$d && \
+	  bin/kafkit compat install $(IMAGE_ROOT)/rootfs/$$d --target /usr/local/bin/kafkit >/dev/null || exit 1; done
 	install -m 0644 $(CA_BUNDLE) $(IMAGE_ROOT)/rootfs/etc/ssl/certs/ca-certificates.crt
 	printf '%s\n' 'root:x:0:0:root:/root:/bin/sh' 'kafkit:x:1001:1001:kafkit:/home/kafkit:/bin/sh' \
 	  'nobody:x:65534:65534:nobody:/nonexistent:/bin/false' > $(IMAGE_ROOT)/rootfs/etc/passwd

@@ -169,6 +169,12 @@ check "sh -c pipeline: topic list | cut | grep | wc" 1 \
 check "sh -c pipeline: consume | head ends the consumer with exit 0 and no message" 2 \
 	inpod sh -c 'set -o pipefail; timeout 60 kafkit consume "$1" -o start 2>/tmp/consume.err | head -n 2 | wc -l
 		cat /tmp/consume.err' sh "$topic" </dev/null
+check "kafka-topics.sh --list from PATH finds the topic (compat links)" "$topic" \
+	inpod sh -c 'kafka-topics.sh --bootstrap-server "$1" --list --topic "$2"' sh "$BROKERS" "$topic" </dev/null
+check "/opt/bitnami/kafka/bin/kafka-topics.sh --describe (the seed's form)" '*' \
+	inpod /opt/bitnami/kafka/bin/kafka-topics.sh --describe --topic "$topic" --bootstrap-server "$BROKERS" </dev/null
+check "/opt/kafka/bin/kafka-console-consumer.sh reads the records (Apache image form)" $'k1-v1\nk2-v2\nk3-v3' \
+	inpod sh -c '/opt/kafka/bin/kafka-console-consumer.sh --bootstrap-server "$1" --topic "$2" --from-beginning --max-messages 3 --property print.key=true --property key.separator=- | sort' sh "$BROKERS" "$topic" </dev/null
 check "sh -c pipeline: cluster info -o json | grep" '"cluster_id":' \
 	inpod sh -c 'set -o pipefail; kafkit cluster info -o json | grep -o "\"cluster_id\":" | head -n 1' </dev/null
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 
+	"github.com/kafkit/kafkit/compat"
 	"github.com/kafkit/kafkit/consume"
 	"github.com/kafkit/kafkit/group"
 	"github.com/kafkit/kafkit/internal/cmdutil"
@@ -15,7 +16,11 @@ import (
 
 func main() {
 	f := &cmdutil.Factory{IO: cmdutil.System()}
-	cmd := root.New(f, topic.NewCmdTopic, produce.NewCmdProduce, consume.NewCmdConsume, group.NewCmdGroup)
+	cmd := root.New(f, topic.NewCmdTopic, produce.NewCmdProduce, consume.NewCmdConsume, group.NewCmdGroup, compat.NewCmdCompat)
+	// Invoked as kafka-topics.sh (a link): behave as that tool.
+	if s, ok := compat.Lookup(os.Args[0]); ok {
+		cmd.SetArgs(append([]string{"compat", s.Name}, os.Args[1:]...))
+	}
 	ctx, stop := cmdutil.SignalContext(context.Background())
 	ran, err := cmd.ExecuteContextC(ctx)
 	f.Close()

@@ -1,0 +1,279 @@
+package compat
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kerr"
+
+	"github.com/kafkit/kafkit/internal/cmdutil"
+)
+
+// groupMember is a member as --describe prints it.
+type groupMember struct {
+	id, instance, host, client string
+	parts                      []kadm.TopicPartitions
+	count                      int
+}
+
+// describedGroup is what --describe needs of one group, whatever its protocol.
+type describedGroup struct {
+	name, state, strategy string
+	coordinator           string // host:port  (id)
+	members               []groupMember
+	missing               bool
+}
+
+// offsetRow is one row of the offsets view.
+type offsetRow struct {
+	topic                string
+	partition            int32
+	offset, end          int64 // -1: unknown
+	member, host, client string
+}
+
+func groupsDescribe(ctx context.Context, e *Env, adm *cmdutil.Admin, p *Parsed) error {
+	names := p.Values("group")
+	listed, err := adm.ListGroups(ctx)
+	if err != nil {
+		return err
+	}
+	if p.Has("all-groups") {
+		names = listed.Groups()
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		g, err := describeOneGroup(ctx, adm, name, listed[name].GroupType)
+		if err != nil {
+			return err
+		}
+		if !groupStateMessage(e, g) {
+			continue
+		}
+		switch {
+		case p.Has("members"):
+			printGroupMembers(e, g)
+		case p.Has("state") && !p.Has("offsets"):
+			printGroupState(e, g)
+		default:
+			rows, err := groupOffsetRows(ctx, adm, g)
+			if err != nil {
+				return err
+			}
+			if len(rows) > 0 {
+				printGroupOffsets(e, g, rows)
+			}
+		}
+	}
+	return nil
+}
+
+func describeOneGroup(ctx context.Context, adm *cmdutil.Admin, name, typ string) (describedGroup, error) {
+	if typ == "consumer" {
+		ds, err := adm.DescribeConsumerGroups(ctx, name)
+		if err != nil {
+			return describedGroup{}, err
+		}
+		d := ds[name]
+		if d.Err != nil {
+			return describedGroup{}, javaGroupError(d.Err, "")
+		}
+		g := describedGroup{name: name, state: d.State, strategy: d.AssignorName, coordinator: coordinatorText(d.Coordinator)}
+		for _, m := range d.Members {
+			g.members = append(g.members, memberOf(m.MemberID, m.InstanceID, m.ClientHost, m.ClientID, m.Assignment))
+		}
+		return g, nil
+	}
+	ds, err := adm.DescribeGroups(ctx, name)
+	if err != nil {
+		return describedGroup{}, err
+	}
+	d := ds[name]
+	if d.Err != nil {
+		return describedGroup{}, javaGroupError(d.Err, d.ErrMessage)
+	}
+	g := describedGroup{name: name, state: d.State, strategy: d.Protocol, coordinator: coordinatorText(d.Coordinator), missing: d.State == "Dead"}
+	for _, m := range d.Members {
+		set := kadm.TopicsSet{}
+		if c, ok := m.Assigned.AsConsumer(); ok {
+			for _, t := range c.Topics {
+				set.Add(t.Topic, t.Partitions...)
+			}
+		}
+		g.members = append(g.members, memberOf(m.MemberID, m.InstanceID, m.ClientHost, m.ClientID, set))
+	}
+	return g, nil
+}
+
+// javaExceptions are the Java exception classes ConsumerGroupCommand names for the errors of
+// describing a group.
+var javaExceptions = map[string]string{
+	"GROUP_ID_NOT_FOUND":         "GroupIdNotFoundException",
+	"GROUP_AUTHORIZATION_FAILED": "GroupAuthorizationException",
+	"COORDINATOR_NOT_AVAILABLE":  "CoordinatorNotAvailableException",
+	"NOT_COORDINATOR":            "NotCoordinatorException",
+}
+
+// javaGroupError words a group error as the Java tool prints it:
+// org.apache.kafka.common.errors.GroupIdNotFoundException: Group g not found.
+func javaGroupError(err error, msg string) error {
+	var ke *kerr.Error
+	if !errors.As(err, &ke) || javaExceptions[ke.Message] == "" {
+		return err
+	}
+	if msg == "" {
+		msg = ke.Description
+	}
+	return fmt.Errorf("org.apache.kafka.common.errors.%s: %s", javaExceptions[ke.Message], msg)
+}
+
+func memberOf(id string, instance *string, host, client string, set kadm.TopicsSet) groupMember {
+	m := groupMember{id: id, host: host, client: client, parts: set.Sorted()}
+	if instance != nil {
+		m.instance = *instance
+	}
+	for _, tp := range m.parts {
+		m.count += len(tp.Partitions)
+	}
+	return m
+}
+
+func coordinatorText(b kadm.BrokerDetail) string {
+	return fmt.Sprintf("%s:%d  (%d)", b.Host, b.Port, b.NodeID)
+}
+
+// groupStateMessage prints what ConsumerGroupCommand says about a group's state before its
+// table and reports whether a table follows.
+func groupStateMessage(e *Env, g describedGroup) bool {
+	switch g.state {
+	case "Dead":
+		fmt.Fprintf(e.IO.Out, "\nError: Consumer group '%s' does not exist.\n", g.name)
+		return false
+	case "Empty":
+		fmt.Fprintf(e.IO.ErrOut, "\nConsumer group '%s' has no active members.\n", g.name)
+	case "PreparingRebalance", "CompletingRebalance", "Assigning", "Reconciling":
+		fmt.Fprintf(e.IO.ErrOut, "\nWarning: Consumer group '%s' is rebalancing.\n", g.name)
+	}
+	return true
+}
+
+// groupOffsetRows is collectGroupOffsets: each member's partitions (members with the most
+// partitions first), then committed partitions nobody is assigned, with "-" for the member.
+func groupOffsetRows(ctx context.Context, adm *cmdutil.Admin, g describedGroup) ([]offsetRow, error) {
+	committed, err := adm.FetchOffsets(ctx, g.name)
+	if err != nil {
+		return nil, err
+	}
+	var rows []offsetRow
+	assigned := map[string]map[int32]bool{}
+	members := append([]groupMember(nil), g.members...)
+	sort.SliceStable(members, func(i, j int) bool { return members[i].count > members[j].count })
+	for _, m := range members {
+		for _, tp := range m.parts {
+			for _, p := range tp.Partitions {
+				if assigned[tp.Topic] == nil {
+					assigned[tp.Topic] = map[int32]bool{}
+				}
+				assigned[tp.Topic][p] = true
+				rows = append(rows, offsetRow{topic: tp.Topic, partition: p, offset: committedAt(committed, tp.Topic, p), member: m.id, host: m.host, client: m.client})
+			}
+		}
+	}
+	committed.Each(func(o kadm.OffsetResponse) {
+		if !assigned[o.Topic][o.Partition] && o.Err == nil {
+			rows = append(rows, offsetRow{topic: o.Topic, partition: o.Partition, offset: o.At, member: "-", host: "-", client: "-"})
+		}
+	})
+	return withLogEnd(ctx, adm, rows)
+}
+
+func committedAt(os kadm.OffsetResponses, topic string, p int32) int64 {
+	if o, ok := os.Lookup(topic, p); ok && o.Err == nil {
+		return o.At
+	}
+	return -1
+}
+
+func withLogEnd(ctx context.Context, adm *cmdutil.Admin, rows []offsetRow) ([]offsetRow, error) {
+	topics := map[string]bool{}
+	for _, r := range rows {
+		topics[r.topic] = true
+	}
+	ends, err := adm.ListEndOffsets(ctx, sortedKeys(topics)...)
+	if err != nil {
+		return nil, err
+	}
+	for i := range rows {
+		rows[i].end = -1
+		if o, ok := ends.Lookup(rows[i].topic, rows[i].partition); ok && o.Err == nil {
+			rows[i].end = o.Offset
+		}
+	}
+	return rows, nil
+}
+
+func dash(n int64) string {
+	if n < 0 {
+		return "-"
+	}
+	return fmt.Sprint(n)
+}
+
+// printGroupOffsets prints the offsets view with Java's column widths.
+func printGroupOffsets(e *Env, g describedGroup, rows []offsetRow) {
+	wg, wt, wm, wh := max(15, len(g.name)), 15, 15, 15
+	for _, r := range rows {
+		wt, wm, wh = max(wt, len(r.topic)), max(wm, len(r.member)), max(wh, len(r.host))
+	}
+	format := fmt.Sprintf("\n%%-%ds %%-%ds %%-10s %%-15s %%-15s %%-15s %%-%ds %%-%ds %%s", wg, wt, wm, wh)
+	var b strings.Builder
+	fmt.Fprintf(&b, format, "GROUP", "TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG", "CONSUMER-ID", "HOST", "CLIENT-ID")
+	for _, r := range rows {
+		lag := "-"
+		if r.offset >= 0 && r.end >= 0 {
+			lag = fmt.Sprint(r.end - r.offset)
+		}
+		fmt.Fprintf(&b, format, g.name, r.topic, fmt.Sprint(r.partition), dash(r.offset), dash(r.end), lag, r.member, r.host, r.client)
+	}
+	fmt.Fprintln(e.IO.Out, b.String())
+}
+
+func printGroupMembers(e *Env, g describedGroup) {
+	// As Java, the widths grow only with the members there are (no members: 15 for the group).
+	wg, wm, wi, wh, wc := 15, 15, 17, 15, 15
+	withInstance := false
+	for _, m := range g.members {
+		wg = max(wg, len(g.name))
+		wm, wi, wh, wc = max(wm, len(m.id)), max(wi, len(m.instance)), max(wh, len(m.host)), max(wc, len(m.client))
+		withInstance = withInstance || m.instance != ""
+	}
+	var b strings.Builder
+	if withInstance {
+		format := fmt.Sprintf("%%-%ds %%-%ds %%-%ds %%-%ds %%-%ds %%-15s \n", wg, wm, wi, wh, wc)
+		fmt.Fprintf(&b, "\n"+format, "GROUP", "CONSUMER-ID", "GROUP-INSTANCE-ID", "HOST", "CLIENT-ID", "#PARTITIONS")
+		for _, m := range g.members {
+			fmt.Fprintf(&b, format, g.name, m.id, m.instance, m.host, m.client, fmt.Sprint(m.count))
+		}
+	} else {
+		format := fmt.Sprintf("%%-%ds %%-%ds %%-%ds %%-%ds %%-15s \n", wg, wm, wh, wc)
+		fmt.Fprintf(&b, "\n"+format, "GROUP", "CONSUMER-ID", "HOST", "CLIENT-ID", "#PARTITIONS")
+		for _, m := range g.members {
+			fmt.Fprintf(&b, format, g.name, m.id, m.host, m.client, fmt.Sprint(m.count))
+		}
+	}
+	fmt.Fprint(e.IO.Out, b.String())
+}
+
+func printGroupState(e *Env, g describedGroup) {
+	format := fmt.Sprintf("\n%%-%ds %%-%ds %%-20s %%-20s %%s", max(15, len(g.name)), max(25, len(g.coordinator)))
+	strategy := g.strategy
+	if strategy == "" {
+		strategy = "-"
+	}
+	fmt.Fprintf(e.IO.Out, format, "GROUP", "COORDINATOR (ID)", "ASSIGNMENT-STRATEGY", "STATE", "#MEMBERS")
+	fmt.Fprintf(e.IO.Out, format+"\n", g.name, g.coordinator, strategy, g.state, fmt.Sprint(len(g.members)))
+}
