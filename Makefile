@@ -48,6 +48,8 @@ test: vet unit
 	  $(MAKE) cluster-down; [ $$status -eq 0 ] && [ $$first -eq 0 ]
 	$(MAKE) e2e-matrix
 	$(MAKE) e2e-chart
+	$(MAKE) kube-test
+	$(MAKE) kube-pod-test
 
 unit:
 	$(GO) test -count=1 ./...
@@ -115,7 +117,8 @@ FUZZ_TARGETS := internal/config:FuzzParseProperties internal/offsetspec:FuzzPars
   topic:FuzzParseSpec topic:FuzzParseConfigPairs topic:FuzzParseReplicaAssignment \
   produce:FuzzLineFormat produce:FuzzParseJSONLine produce:FuzzLineReader \
   consume:FuzzParseTemplate consume:FuzzJSONString consume:FuzzResolveStart \
-  group:FuzzResetCSV group:FuzzParseTopicSel
+  group:FuzzResetCSV group:FuzzParseTopicSel group:FuzzTablesEscapeNames \
+  internal/text:FuzzUnescape internal/text:FuzzSafe compat:FuzzParse
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; fn=$${t##*:}; \
 	  echo "fuzz $$pkg $$fn"; $(GO) test ./$$pkg -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME); done
