@@ -11,7 +11,6 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/twmb/franz-go/pkg/kadm"
-	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/kafkit/kafkit/internal/cmdutil"
@@ -20,7 +19,7 @@ import (
 
 type describeOptions struct {
 	IO      *cmdutil.IOStreams
-	Client  func() (*kgo.Client, error)
+	Admin   func() (*cmdutil.Admin, error)
 	Context func(context.Context) (context.Context, context.CancelFunc, error)
 	Printer output.Printer
 
@@ -65,7 +64,7 @@ type DescribedPartition struct {
 }
 
 func newCmdDescribe(f *cmdutil.Factory, runF func(context.Context, *describeOptions) error) *cobra.Command {
-	opts := &describeOptions{IO: f.IO, Client: f.Client, Context: f.Context}
+	opts := &describeOptions{IO: f.IO, Admin: f.Admin, Context: f.Context}
 	var of cmdutil.OutputFlags
 	var regex string
 	cmd := &cobra.Command{
@@ -122,12 +121,11 @@ func describeRun(ctx context.Context, opts *describeOptions) error {
 		return err
 	}
 	defer cancel()
-	cl, err := opts.Client()
+	adm, err := opts.Admin()
 	if err != nil {
 		return err
 	}
-	adm := kadm.NewClient(cl)
-	m, err := fetchMetadata(ctx, cl, opts.Topics...)
+	m, err := fetchMetadata(ctx, adm, opts.Topics...)
 	if err != nil {
 		return err
 	}
@@ -163,11 +161,11 @@ func describeRun(ctx context.Context, opts *describeOptions) error {
 	if err != nil {
 		return err
 	}
-	starts, err := listOffsets(ctx, cl, tds, tsEarliest)
+	starts, err := listOffsets(ctx, adm, tds, tsEarliest)
 	if err != nil {
 		return err
 	}
-	ends, err := listOffsets(ctx, cl, tds, tsLatest)
+	ends, err := listOffsets(ctx, adm, tds, tsLatest)
 	if err != nil {
 		return err
 	}

@@ -163,14 +163,6 @@ func editDistance(a, b string) int {
 	return prev[len(b)]
 }
 
-// plural returns "1 topic" / "2 topics".
-func plural(n int, word string) string {
-	if n == 1 {
-		return fmt.Sprintf("%d %s", n, word)
-	}
-	return fmt.Sprintf("%d %ss", n, word)
-}
-
 // quoteList returns "a", "b" for error messages.
 func quoteList(names []string) string {
 	q := make([]string, len(names))
