@@ -239,7 +239,7 @@ func pastEndWarnings(spec offsetspec.Spec, res TrimResult) []string {
 	}
 	var out []string
 	for _, r := range res.Partitions {
-		if spec.Offset > r.HighWatermark {
+		if spec.Offset > r.HighWatermark && r.RecordsDeleted > 0 {
 			out = append(out, fmt.Sprintf("--before %d is past the end of topic %q partition %d (high watermark %d): it deletes every record there; use --before end to say so", spec.Offset, res.Topic, r.Partition, r.HighWatermark))
 		}
 	}
