@@ -267,9 +267,9 @@ func applyRun(ctx context.Context, opts *applyOptions) error {
 	if report.Refusals > 0 || report.Changes == 0 {
 		return applyNothing(opts, report)
 	}
-	ok := executePlan(ctx, adm, plan, opts.DryRun, st.defaultPartitions)
-	if opts.DryRun {
-		return applyDryRun(opts, report, ok)
+	ok, sent := executePlan(ctx, adm, plan, opts.DryRun, st.defaultPartitions)
+	if opts.DryRun || !sent {
+		return applyNotSent(opts, report, ok)
 	}
 	waitVisible(ctx, adm, st.m.Brokers, resultTopics(plan, resCreated), opts.Settle)
 	report.Remaining, err = opts.remaining(ctx, adm, ok)
@@ -301,9 +301,9 @@ func applyNothing(opts *applyOptions, r ApplyReport) error {
 	return nil
 }
 
-// applyDryRun prints the validated plan: exit 3 when the broker accepted every change, 1 when
-// it refused one.
-func applyDryRun(opts *applyOptions, r ApplyReport, ok bool) error {
+// applyNotSent prints a validated plan that was not applied: a dry run (exit 3 when the broker
+// accepted every change) or a plan the broker refused (exit 1, nothing changed).
+func applyNotSent(opts *applyOptions, r ApplyReport, ok bool) error {
 	if err := printApply(opts, r, true); err != nil {
 		return err
 	}
@@ -341,9 +341,8 @@ func applyDone(opts *applyOptions, r ApplyReport) error {
 	if err := printApply(opts, r, true); err != nil {
 		return err
 	}
-	fs := failures(r.Actions)
-	ferr := reportFailures(opts.IO, fs, 0)
-	done := r.Changes - len(fs)
+	ferr := reportFailures(opts.IO, failures(r.Actions), 0)
+	done := countResult(r.Actions, resCreated) + countResult(r.Actions, resAltered) + countResult(r.Actions, resDeleted)
 	fmt.Fprintf(opts.IO.ErrOut, "applied %d of %s", done, text.Count(r.Changes, "change"))
 	if len(r.Remaining) == 0 {
 		fmt.Fprintf(opts.IO.ErrOut, "; the cluster now matches %s\n", opts.File)

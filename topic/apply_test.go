@@ -225,8 +225,11 @@ nothing was changed: 1 change failed validation, so the other 1 change was not s
 `)
 	// The real apply does the same: nothing is created.
 	opts.DryRun = false
-	_, _, err = runDirect(t, env, func(ctx context.Context) error { return applyRun(ctx, opts) })
+	_, errOut, err = runDirect(t, env, func(ctx context.Context) error { return applyRun(ctx, opts) })
 	wantExit(t, err, 1, "")
+	wantEqual(t, "apply stderr", errOut, `error: topic "ap2": create failed: INVALID_CONFIG: Invalid value abc for configuration retention.ms
+nothing was changed: 1 change failed validation, so the other 1 change was not sent
+`)
 	if got := strings.Join(topicNames(t, env), ","); got != "my.topic" {
 		t.Fatalf("a refused plan changed the cluster: %s", got)
 	}

@@ -23,12 +23,13 @@ const requestTimeoutMillis = 60000
 // send it re-reads the cluster and records what changed anyway (Action.Actual).
 // defaultPartitions is the broker's num.partitions, to size requests of creates that leave
 // the partitions to the broker.
-func executePlan(ctx context.Context, adm *cmdutil.Admin, plan []Action, dryRun bool, defaultPartitions int) bool {
-	ok, sent := runBatches(ctx, topicBatches(adm, plan, defaultPartitions), actions(plan), len(plan), dryRun)
+// It reports whether everything succeeded and whether anything was sent for real.
+func executePlan(ctx context.Context, adm *cmdutil.Admin, plan []Action, dryRun bool, defaultPartitions int) (ok, sent bool) {
+	ok, sent = runBatches(ctx, topicBatches(adm, plan, defaultPartitions), actions(plan), len(plan), dryRun)
 	if !ok && sent {
 		observeFailures(ctx, adm, plan)
 	}
-	return ok
+	return ok, sent
 }
 
 // topicBatches groups the pending actions by request kind, in the order they must run:
