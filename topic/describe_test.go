@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kadm"
+
 	"github.com/kafkit/kafkit/internal/cmdutil"
 	"github.com/kafkit/kafkit/internal/output"
 )
@@ -84,4 +86,44 @@ PARTITION   LEADER   REPLICAS   ISR   OFFLINE   LOG-START   HIGH-WATERMARK   LEA
 0           1        1,2,3      1,2   3         5           9                4              1024   -
 1           -        2,3,1      -     -         -           -                0              -      LEADER_NOT_AVAILABLE
 `)
+}
+
+func TestNewCmdDescribe(t *testing.T) {
+	env := newEnv(t)
+	o, err := parseFlags(t, env, newCmdDescribe, "a", "b", "--configs", "-o", "wide")
+	if err != nil || strings.Join(o.Topics, ",") != "a,b" || !o.AllConfigs || o.Printer.Format != output.Wide {
+		t.Fatalf("options %+v (%v)", o, err)
+	}
+	o, err = parseFlags(t, env, newCmdDescribe, "--regex", "o.*", "--internal")
+	if err != nil || o.Regex.String() != "^(?:o.*)$" || !o.Internal {
+		t.Fatalf("options %+v (%v)", o, err)
+	}
+	_, err = parseFlags(t, env, newCmdDescribe, "a", "--regex", "o.*")
+	wantExit(t, err, 2, "give topic names or --regex, not both")
+}
+
+// TestDescribeNames picks the topics without a cluster.
+func TestDescribeNames(t *testing.T) {
+	m := metadataWith(1, "a", "b", "__c")
+	m.Topics["__c"] = kadm.TopicDetail{Topic: "__c", IsInternal: true}
+	re, _ := compileTopicRegex("zz")
+	for _, tt := range []struct {
+		opts          describeOptions
+		names, missed string
+		err           string
+	}{
+		{describeOptions{Topics: []string{"b", "x", "b"}}, "b", "x", ""},
+		{describeOptions{}, "a,b", "", ""},
+		{describeOptions{Internal: true}, "__c,a,b", "", ""},
+		{describeOptions{Regex: re}, "", "", `no topic matches "zz"`},
+	} {
+		names, missing, err := describeNames(&tt.opts, m)
+		errText := ""
+		if err != nil {
+			errText = err.Error()
+		}
+		if strings.Join(names, ",") != tt.names || strings.Join(missing, ",") != tt.missed || errText != tt.err {
+			t.Errorf("%+v: %v %v %v", tt.opts, names, missing, err)
+		}
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/spf13/cobra"
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 
@@ -129,4 +130,18 @@ func results(plan []Action) string {
 		b.WriteString("\n")
 	}
 	return b.String()
+}
+
+// parseFlags runs a verb's cobra command with args and returns the options its RunE built,
+// without running the verb (flag -> options tests, no network).
+func parseFlags[O any](t *testing.T, env *testkit.Env, newCmd func(*cmdutil.Factory, func(context.Context, *O) error) *cobra.Command, args ...string) (*O, error) {
+	t.Helper()
+	var got *O
+	cmd := newCmd(env.F, func(_ context.Context, o *O) error { got = o; return nil })
+	cmd.SetArgs(args)
+	cmd.SetOut(env.Out)
+	cmd.SetErr(env.ErrOut)
+	cmd.SilenceUsage, cmd.SilenceErrors = true, true
+	err := cmd.Execute()
+	return got, err
 }

@@ -1,11 +1,14 @@
 package topic
 
 import (
+	"context"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/twmb/franz-go/pkg/kadm"
 
+	"github.com/kafkit/kafkit/internal/output"
 )
 
 func TestListHealthFilters(t *testing.T) {
@@ -62,4 +65,35 @@ func TestListMinISRAgainstKfake(t *testing.T) {
 	wantEqual(t, "under", mustRun(t, env, "list", "--under-min-isr", "-o", "name"), "under\n")
 	wantEqual(t, "either", mustRun(t, env, "list", "--under-min-isr", "--at-min-isr", "-o", "name"), "at\nunder\n")
 	wantEqual(t, "under-replicated", mustRun(t, env, "list", "--under-replicated", "-o", "name"), "")
+}
+
+func TestNewCmdList(t *testing.T) {
+	env := newEnv(t)
+	o, err := parseFlags(t, env, newCmdList, "ord.*", "--internal", "--under-min-isr", "-o", "name")
+	if err != nil || o.Regex.String() != "^(?:ord.*)$" || !o.Internal || !o.Health.UnderMinISR || o.Health.AtMinISR || o.Printer.Format != output.Name {
+		t.Fatalf("options %+v (%v)", o, err)
+	}
+	_, err = parseFlags(t, env, newCmdList, "(")
+	wantExit(t, err, 2, "bad regular expression")
+	_, err = parseFlags(t, env, newCmdList, "a", "b")
+	wantExit(t, err, 2, "accepts at most 1 arg")
+	_, err = parseFlags(t, env, newCmdList, "-o", "xml")
+	wantExit(t, err, 2, "unknown output format")
+}
+
+func TestListRun(t *testing.T) {
+	env := newEnv(t)
+	mustRun(t, env, "create", "b", "-p", "2", "-r", "2")
+	mustRun(t, env, "create", "a", "-p", "1")
+	opts := &listOptions{IO: env.F.IO, Admin: env.F.Admin, Context: env.F.Context, Printer: output.Printer{Format: output.Table}}
+	out, errOut, err := runDirect(t, env, func(ctx context.Context) error { return listRun(ctx, opts) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantEqual(t, "list", out, "NAME   PARTITIONS   REPLICAS\na      1            3\nb      2            2\n")
+	wantEqual(t, "stderr", errOut, "")
+	opts.Printer = output.Printer{Format: output.Name}
+	opts.Regex = regexp.MustCompile("^b$")
+	out, _, _ = runDirect(t, env, func(ctx context.Context) error { return listRun(ctx, opts) })
+	wantEqual(t, "list -o name", out, "b\n")
 }

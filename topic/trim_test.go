@@ -146,3 +146,21 @@ func TestTrimRunWarnsPastTheEnd(t *testing.T) {
 		t.Fatalf("questions = %q", p.Questions)
 	}
 }
+
+func TestNewCmdTrim(t *testing.T) {
+	env := newEnv(t)
+	o, err := parseFlags(t, env, newCmdTrim, "t", "--before", "-1h", "-p", "0,2", "--yes")
+	if err != nil || o.Topic != "t" || o.Before.String()[0] != '@' || len(o.Partitions) != 2 || !o.Yes || o.DryRun || o.Prompter == nil {
+		t.Fatalf("options %+v (%v)", o, err)
+	}
+	o, err = parseFlags(t, env, newCmdTrim, "t", "--before", "99999", "--dry-run")
+	if err != nil || o.Before.Kind != offsetspec.Exact || o.Before.Offset != 99999 || !o.DryRun {
+		t.Fatalf("options %+v (%v)", o, err)
+	}
+	_, err = parseFlags(t, env, newCmdTrim, "t")
+	wantExit(t, err, 2, "--before is required")
+	_, err = parseFlags(t, env, newCmdTrim, "t", "--before", "start")
+	wantExit(t, err, 2, "deletes nothing")
+	_, err = parseFlags(t, env, newCmdTrim, "t", "--before", "1", "-p", "-1")
+	wantExit(t, err, 2, "bad --partition -1")
+}
