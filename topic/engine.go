@@ -99,6 +99,20 @@ type Tracker interface {
 	Class(i int) changeClass
 }
 
+// Executor is what a family plugs into the engine: its plan's actions (Tracker) and the
+// batched requests that carry the pending ones. topic's is topicExecutor (execute.go); ACLs,
+// SCRAM users, quotas and reassignments would each add one with their own Batch.Send.
+type Executor interface {
+	Tracker
+	Len() int
+	Batches() []Batch
+}
+
+// runPlan is the engine's entry point: validate everything, then (unless dryRun) apply.
+func runPlan(ctx context.Context, e Executor, dryRun bool) (ok, sent bool) {
+	return runBatches(ctx, e.Batches(), e, e.Len(), dryRun)
+}
+
 // runBatches is the executor's one algorithm. Every batch is first sent validate-only; when an
 // action fails validation (or already failed a client-side check) nothing is sent for real and
 // the actions that did validate are marked skipped. Otherwise, unless dryRun, the batches are

@@ -25,12 +25,24 @@ const requestTimeoutMillis = 60000
 // the partitions to the broker.
 // It reports whether everything succeeded and whether anything was sent for real.
 func executePlan(ctx context.Context, adm *cmdutil.Admin, plan []Action, dryRun bool, defaultPartitions int) (ok, sent bool) {
-	ok, sent = runBatches(ctx, topicBatches(adm, plan, defaultPartitions), actions(plan), len(plan), dryRun)
+	ok, sent = runPlan(ctx, topicExecutor{adm: adm, plan: plan, defaultPartitions: defaultPartitions}, dryRun)
 	if !ok && sent {
 		observeFailures(ctx, adm, plan)
 	}
 	return ok, sent
 }
+
+// topicExecutor is the engine's Executor for a topic plan.
+type topicExecutor struct {
+	adm               *cmdutil.Admin
+	plan              actions
+	defaultPartitions int
+}
+
+func (e topicExecutor) Outcome(i int) *Outcome  { return e.plan.Outcome(i) }
+func (e topicExecutor) Class(i int) changeClass { return e.plan.Class(i) }
+func (e topicExecutor) Len() int                { return len(e.plan) }
+func (e topicExecutor) Batches() []Batch        { return topicBatches(e.adm, e.plan, e.defaultPartitions) }
 
 // topicBatches groups the pending actions by request kind, in the order they must run:
 // creates, new partitions, configs, deletes.
