@@ -37,6 +37,19 @@ type AlteredTopic struct {
 	Actual string `json:"actual,omitempty"` // after a failure: what the cluster shows
 }
 
+const alterLong = `Change existing topics: --partitions raises the partition count (Kafka cannot remove
+partitions, so a lower count is refused), --set sets a config, --delete-config removes a config
+set on the topic so that the broker default applies again. Configs are changed with
+IncrementalAlterConfigs: configs you do not name are left alone.
+
+Every change is first validated by the broker (validate-only CreatePartitions and
+IncrementalAlterConfigs); when any fails, nothing is changed. More than 10,000 new partitions in
+one command is refused before anything is sent: Kafka's controller takes at most 10,000 in one
+request and fails larger ones after adding some. After a failure kafkit re-reads the topic and
+says what changed anyway.
+
+--dry-run stops after the broker's validation and prints the changes with "(dry run)".`
+
 func newCmdAlter(f *cmdutil.Factory, runF func(context.Context, *alterOptions) error) *cobra.Command {
 	opts := &alterOptions{IO: f.IO, Admin: f.Admin, Context: f.Context}
 	var of cmdutil.OutputFlags
@@ -44,12 +57,7 @@ func newCmdAlter(f *cmdutil.Factory, runF func(context.Context, *alterOptions) e
 	cmd := &cobra.Command{
 		Use:   "alter NAME... [--partitions N] [--set k=v] [--delete-config k]",
 		Short: "Add partitions to topics or change their configs",
-		Long: `Change existing topics: --partitions raises the partition count (Kafka cannot remove
-partitions, so a lower count is refused), --set sets a config, --delete-config removes a config
-set on the topic so that the broker default applies again. Configs are changed with
-IncrementalAlterConfigs: configs you do not name are left alone.
-
---dry-run asks the cluster to validate the change and prints it with "(dry run)".`,
+		Long: alterLong,
 		Example: `  kafkit topic alter orders --partitions 12
   kafkit topic alter orders --set retention.ms=86400000 --set cleanup.policy=compact
   kafkit topic alter orders --delete-config retention.ms
@@ -92,7 +100,7 @@ IncrementalAlterConfigs: configs you do not name are left alone.
 	fl.IntVarP(&opts.Partitions, "partitions", "p", 0, "new partition count (increase only)")
 	fl.StringArrayVar(&set, "set", nil, "set a config key=value (repeatable)")
 	fl.StringArrayVar(&opts.Delete, "delete-config", nil, "remove a config set on the topic (repeatable)")
-	fl.BoolVar(&opts.DryRun, "dry-run", false, "validate on the cluster, change nothing")
+	fl.BoolVar(&opts.DryRun, "dry-run", false, "validate with the broker (validate-only requests), change nothing")
 	cmdutil.AddOutputFlags(cmd, &of, output.Table, output.JSON, output.YAML)
 	return cmd
 }

@@ -44,6 +44,23 @@ type CreatedTopic struct {
 	Error             string            `json:"error,omitempty"`
 }
 
+const createLong = `Create one or more topics. -p and -r default to the broker's num.partitions and
+default.replication.factor. -c sets a topic config (repeat it for more).
+
+Before anything is sent, kafkit checks the names (a-z, A-Z, 0-9, '.', '_', '-'; at most 249
+characters; not "." or ".."), the config keys, and that the replication factor fits the
+registered brokers (a stopped broker is named as unavailable). A name that collides with an
+existing topic or with another name of the command ("a.b" and "a_b": Kafka's metrics cannot
+tell '.' from '_') is refused; a name that mixes '.' and '_' gets a warning.
+
+Then the broker validates the whole request (CreateTopics validate-only); when any topic fails,
+none is created. --if-not-exists succeeds when the topic already exists, and says on stderr how
+the existing topic differs (partitions, replication factor, configs) from what was asked.
+--dry-run stops after the broker's validation and prints what would be created.
+
+--replica-assignment places replicas by hand: partitions separated by ',', the broker ids of one
+partition by ':' (the first is the preferred leader); it replaces -p and -r.`
+
 func newCmdCreate(f *cmdutil.Factory, runF func(context.Context, *createOptions) error) *cobra.Command {
 	opts := &createOptions{IO: f.IO, Admin: f.Admin, Context: f.Context}
 	var of cmdutil.OutputFlags
@@ -53,21 +70,7 @@ func newCmdCreate(f *cmdutil.Factory, runF func(context.Context, *createOptions)
 	cmd := &cobra.Command{
 		Use:   "create NAME...",
 		Short: "Create topics",
-		Long: `Create one or more topics. -p and -r default to the broker's num.partitions and
-default.replication.factor. -c sets a topic config (repeat it for more).
-
-Before anything is sent, kafkit checks the names (a-z, A-Z, 0-9, '.', '_', '-'; at most 249
-characters; not "." or ".."), the config keys, and that the replication factor is not larger
-than the number of brokers. It warns when a name mixes '.' and '_' (Kafka's metrics cannot tell
-"a.b" from "a_b", so such topics collide), and when an existing topic collides that way.
-
---if-not-exists succeeds when the topic already exists, and says on stderr how the existing
-topic differs (partitions, replication factor, configs) from what was asked.
---dry-run asks the cluster to validate the request (CreateTopics validate-only) and prints what
-would be created.
-
---replica-assignment places replicas by hand: partitions separated by ',', the broker ids of one
-partition by ':' (the first is the preferred leader); it replaces -p and -r.`,
+		Long: createLong,
 		Example: `  kafkit topic create orders -p 6 -r 3
   kafkit topic create orders -c retention.ms=604800000 -c cleanup.policy=compact
   kafkit topic create orders --if-not-exists
@@ -95,7 +98,7 @@ partition by ':' (the first is the preferred leader); it replaces -p and -r.`,
 	fl.StringArrayVarP(&configs, "config", "c", nil, "topic config key=value (repeatable)")
 	fl.StringVar(&assignment, "replica-assignment", "", "manual placement, e.g. 1:2:3,2:3:1 (replaces -p and -r)")
 	fl.BoolVar(&opts.IfNotExists, "if-not-exists", false, "succeed when the topic already exists")
-	fl.BoolVar(&opts.DryRun, "dry-run", false, "validate on the cluster, create nothing")
+	fl.BoolVar(&opts.DryRun, "dry-run", false, "validate with the broker (validate-only CreateTopics), create nothing")
 	cmdutil.AddOutputFlags(cmd, &of, output.Table, output.JSON, output.YAML)
 	return cmd
 }
