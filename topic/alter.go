@@ -57,7 +57,7 @@ func newCmdAlter(f *cmdutil.Factory, runF func(context.Context, *alterOptions) e
 	cmd := &cobra.Command{
 		Use:   "alter NAME... [--partitions N] [--set k=v] [--delete-config k]",
 		Short: "Add partitions to topics or change their configs",
-		Long: alterLong,
+		Long:  alterLong,
 		Example: `  kafkit topic alter orders --partitions 12
   kafkit topic alter orders --set retention.ms=86400000 --set cleanup.policy=compact
   kafkit topic alter orders --delete-config retention.ms

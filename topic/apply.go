@@ -13,8 +13,8 @@ import (
 	"github.com/twmb/franz-go/pkg/kadm"
 
 	"github.com/kafkit/kafkit/internal/cmdutil"
-	"github.com/kafkit/kafkit/internal/text"
 	"github.com/kafkit/kafkit/internal/output"
+	"github.com/kafkit/kafkit/internal/text"
 )
 
 type applyOptions struct {
@@ -94,7 +94,7 @@ func newCmdApply(f *cmdutil.Factory, runF func(context.Context, *applyOptions) e
 	cmd := &cobra.Command{
 		Use:   "apply -f FILE",
 		Short: "Make the cluster's topics match a YAML file (create, add partitions, set configs)",
-		Long: applyLong,
+		Long:  applyLong,
 		Example: `  kafkit topic apply -f topics.yaml --dry-run
   kafkit topic apply -f topics.yaml
   kafkit topic export 'orders\..*' > topics.yaml && kafkit topic apply -f topics.yaml --dry-run

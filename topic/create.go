@@ -70,7 +70,7 @@ func newCmdCreate(f *cmdutil.Factory, runF func(context.Context, *createOptions)
 	cmd := &cobra.Command{
 		Use:   "create NAME...",
 		Short: "Create topics",
-		Long: createLong,
+		Long:  createLong,
 		Example: `  kafkit topic create orders -p 6 -r 3
   kafkit topic create orders -c retention.ms=604800000 -c cleanup.policy=compact
   kafkit topic create orders --if-not-exists

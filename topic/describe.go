@@ -383,13 +383,6 @@ func printDescribePartitions(t *output.Text, dt DescribedTopic) error {
 	return t.Table(headers, rows)
 }
 
-func optInt(v *int64) string {
-	if v == nil {
-		return "-"
-	}
-	return strconv.FormatInt(*v, 10)
-}
-
 // indent prefixes every line written through it with two spaces.
 type indent struct {
 	w io.Writer

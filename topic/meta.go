@@ -177,15 +177,6 @@ func sourceName(s kmsg.ConfigSource) string {
 	return "UNKNOWN"
 }
 
-// int32List renders replica ids as "1,2,3".
-func int32List(ids []int32) string {
-	s := make([]string, len(ids))
-	for i, id := range ids {
-		s[i] = strconv.Itoa(int(id))
-	}
-	return strings.Join(s, ",")
-}
-
 // brokerConfigKeys returns the config keys the broker describes for an existing topic (used to
 // accept keys newer than kafkit's list); empty when there is no topic to ask about.
 func brokerConfigKeys(ctx context.Context, adm *cmdutil.Admin, anyTopic string) map[string]bool {

@@ -162,32 +162,3 @@ func editDistance(a, b string) int {
 	}
 	return prev[len(b)]
 }
-
-// quoteList returns "a", "b" for error messages.
-func quoteList(names []string) string {
-	q := make([]string, len(names))
-	for i, n := range names {
-		q[i] = fmt.Sprintf("%q", n)
-	}
-	return strings.Join(q, ", ")
-}
-
-// notFoundError is `topic "foo" not found` or `topics "a", "b" not found` (exit 1).
-func notFoundError(missing []string) error {
-	if len(missing) == 1 {
-		return fmt.Errorf("topic %q not found", missing[0])
-	}
-	return fmt.Errorf("topics %s not found", quoteList(missing))
-}
-
-func sortStrings(s []string) { sort.Strings(s) }
-
-// errorf prints one failed item on stderr, in the same "error: " form main uses.
-func errorf(io *cmdutil.IOStreams, format string, args ...any) {
-	fmt.Fprintf(io.ErrOut, "error: "+format+"\n", args...)
-}
-
-// warnf prints a warning on stderr; warnings are always shown (they are about the user's data).
-func warnf(io *cmdutil.IOStreams, format string, args ...any) {
-	fmt.Fprintf(io.ErrOut, "warning: "+format+"\n", args...)
-}

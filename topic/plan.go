@@ -260,15 +260,6 @@ func createDetail(d TopicSpec) string {
 	return strings.Join(parts, ", ")
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
 // planCounts returns the number of changes and of refusals.
 func planCounts(acts []Action) (changes, refusals int) {
 	for _, a := range acts {
