@@ -43,7 +43,9 @@ type ApplyReport struct {
 	Actions  []Action `json:"actions"`
 	// Remaining are the differences found when the cluster was re-read after applying.
 	Remaining []Action `json:"remaining,omitempty"`
-	InSync    bool     `json:"in_sync"`
+	// RereadError says why the cluster could not be re-read after applying (Remaining unknown).
+	RereadError string `json:"reread_error,omitempty"`
+	InSync      bool   `json:"in_sync"`
 }
 
 const applyLong = `Make the cluster's topics match a YAML file, declaratively:
@@ -272,12 +274,13 @@ func applyRun(ctx context.Context, opts *applyOptions) error {
 		return applyNotSent(opts, report, ok)
 	}
 	waitVisible(ctx, adm, st.m.Brokers, resultTopics(plan, resCreated), opts.Settle)
-	report.Remaining, err = opts.remaining(ctx, adm, ok)
-	if err != nil {
-		return fmt.Errorf("the plan was applied, but re-reading the cluster failed: %w", err)
+	var rereadErr error
+	report.Remaining, rereadErr = opts.remaining(ctx, adm, ok)
+	report.InSync = rereadErr == nil && len(report.Remaining) == 0
+	if rereadErr != nil {
+		report.RereadError = rereadErr.Error()
 	}
-	report.InSync = len(report.Remaining) == 0
-	return applyDone(opts, report)
+	return applyDone(opts, report, rereadErr)
 }
 
 func newApplyReport(opts *applyOptions, plan []Action) ApplyReport {
@@ -336,17 +339,22 @@ func (o *applyOptions) remaining(ctx context.Context, adm *cmdutil.Admin, ok boo
 	}
 }
 
-// applyDone prints the applied plan, each failure, and what still differs.
-func applyDone(opts *applyOptions, r ApplyReport) error {
+// applyDone prints the applied plan, each failure, and what still differs (or that the
+// cluster could not be re-read).
+func applyDone(opts *applyOptions, r ApplyReport, rereadErr error) error {
 	if err := printApply(opts, r, true); err != nil {
 		return err
 	}
 	ferr := reportFailures(opts.IO, failures(r.Actions), 0)
 	done := countResult(r.Actions, resCreated) + countResult(r.Actions, resAltered) + countResult(r.Actions, resDeleted)
 	fmt.Fprintf(opts.IO.ErrOut, "applied %d of %s", done, text.Count(r.Changes, "change"))
-	if len(r.Remaining) == 0 {
+	switch {
+	case rereadErr != nil:
+		fmt.Fprintf(opts.IO.ErrOut, "; re-reading the cluster failed (%v): run 'kafkit topic apply -f %s --dry-run' to see what still differs\n", rereadErr, opts.File)
+		return cmdutil.SilentError
+	case len(r.Remaining) == 0:
 		fmt.Fprintf(opts.IO.ErrOut, "; the cluster now matches %s\n", opts.File)
-	} else {
+	default:
 		fmt.Fprintf(opts.IO.ErrOut, "; re-reading the cluster still shows %s:\n", text.Count(len(r.Remaining), "difference"))
 		for _, a := range r.Remaining {
 			fmt.Fprintf(opts.IO.ErrOut, "  %s %s %s\n", text.Safe(a.Topic), a.Action, a.Detail)
