@@ -277,4 +277,53 @@ func TestTopicDisruptiveApplyControllerStopped(t *testing.T) {
 	if r.Code != 0 {
 		t.Fatalf("apply after the restart: %s", r)
 	}
+
+	// Now stop the active controller while an apply of 50 more changes runs: whatever the timing,
+	// each action says what happened to it and the remaining count is what the cluster lacks.
+	var more strings.Builder
+	more.WriteString("topics:\n")
+	for i := 0; i < 25; i++ {
+		fmt.Fprintf(&more, "  - name: %s-old-%02d\n    partitions: 1\n    configs:\n      retention.ms: 120000\n", prefix, i)
+		fmt.Fprintf(&more, "  - name: %s-new-%02d\n    partitions: 1\n", prefix, i)
+		fmt.Fprintf(&more, "  - name: %s-late-%02d\n    partitions: 1\n", prefix, i)
+	}
+	file = WriteFile(t, "more.yaml", more.String())
+	if err := json.Unmarshal([]byte(MustKafkit(t, "", "cluster", "info", "-o", "json").Stdout), &info); err != nil {
+		t.Fatal(err)
+	}
+	node = info.ActiveController
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		time.Sleep(100 * time.Millisecond)
+		topicNode(t, "stop-node", node)
+	}()
+	r = Kafkit(t, "", "--timeout", "40s", "topic", "apply", "-f", file, "-o", "json")
+	<-done
+	t.Logf("apply while node %d stops: exit %d\n%s", node, r.Code, r.Stderr)
+	rep = topicParseReport(t, r)
+	results := map[string]int{}
+	for _, a := range rep.Actions {
+		results[a.Result]++
+		if (a.Result == "failed" || a.Result == "skipped") && a.Error == "" {
+			t.Errorf("%+v has no error", a)
+		}
+	}
+	t.Logf("results: %v, remaining %d, reread error %q", results, len(rep.Remaining), rep.RereadError)
+	if results["created"]+results["altered"]+results["failed"]+results["skipped"] != 50 {
+		t.Fatalf("unexpected results %v", results)
+	}
+	if (results["failed"]+results["skipped"] > 0) != (r.Code == 1) {
+		t.Fatalf("exit %d with results %v", r.Code, results)
+	}
+	topicNode(t, "start-node", node)
+	if rep.RereadError == "" {
+		d := Kafkit(t, "", "--timeout", "30s", "topic", "apply", "-f", file, "--dry-run", "-o", "json")
+		if got := topicParseReport(t, d).Changes; got != len(rep.Remaining) {
+			t.Fatalf("apply said %d differences remain, a dry run after the restart finds %d:\n%s", len(rep.Remaining), got, d)
+		}
+	}
+	if r := Kafkit(t, "", "--timeout", "60s", "topic", "apply", "-f", file); r.Code != 0 {
+		t.Fatalf("apply after the restart: %s", r)
+	}
 }
