@@ -292,6 +292,8 @@ func TestTopicDisruptiveApplyControllerStopped(t *testing.T) {
 		t.Fatal(err)
 	}
 	node = info.ActiveController
+	second := node
+	t.Cleanup(func() { topicNode(t, "start-node", second) })
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
