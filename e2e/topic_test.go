@@ -167,10 +167,11 @@ func TestTopicConfigValidation(t *testing.T) {
 	// A key newer than kafkit's list is accepted when the broker describes it: the broker has the
 	// last word on keys kafkit does not know. (Nothing to assert beyond the known keys working.)
 	MustKafkit(t, "", "topic", "alter", name, "--set", "retention.ms=120000", "--set", "message.timestamp.type=LogAppendTime")
-	d := topicDescribe(t, name)
-	if v, _ := d.config("message.timestamp.type"); v != "LogAppendTime" {
-		t.Fatalf("message.timestamp.type = %q", v)
-	}
+	// describe may ask a broker that applies the config record a moment after the controller.
+	topicEventually(t, func() (bool, string) {
+		v, _ := topicDescribe(t, name).config("message.timestamp.type")
+		return v == "LogAppendTime", "message.timestamp.type = " + v
+	})
 	// --delete-config returns to the broker default.
 	MustKafkit(t, "", "topic", "alter", name, "--delete-config", "retention.ms")
 	if v, src := topicDescribe(t, name).config("retention.ms"); src == "DYNAMIC_TOPIC_CONFIG" {
