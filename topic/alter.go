@@ -3,12 +3,10 @@ package topic
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/twmb/franz-go/pkg/kadm"
-	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/kafkit/kafkit/internal/cmdutil"
 	"github.com/kafkit/kafkit/internal/output"
@@ -16,7 +14,7 @@ import (
 
 type alterOptions struct {
 	IO      *cmdutil.IOStreams
-	Client  func() (*kgo.Client, error)
+	Admin   func() (*cmdutil.Admin, error)
 	Context func(context.Context) (context.Context, context.CancelFunc, error)
 	Printer output.Printer
 
@@ -34,23 +32,32 @@ type AlteredTopic struct {
 	Key    string `json:"key,omitempty"`
 	From   string `json:"from"`
 	To     string `json:"to"`
-	Result string `json:"result"` // done, would_do, unchanged, failed
+	Result string `json:"result"` // altered, would_alter, unchanged, failed, skipped
 	Error  string `json:"error,omitempty"`
+	Actual string `json:"actual,omitempty"` // after a failure: what the cluster shows
 }
 
+const alterLong = `Change existing topics: --partitions raises the partition count (Kafka cannot remove
+partitions, so a lower count is refused), --set sets a config, --delete-config removes a config
+set on the topic so that the broker default applies again. Configs are changed with
+IncrementalAlterConfigs: configs you do not name are left alone.
+
+Every change is first validated by the broker (validate-only CreatePartitions and
+IncrementalAlterConfigs); when any fails, nothing is changed. More than 10,000 new partitions in
+one command is refused before anything is sent: Kafka's controller takes at most 10,000 in one
+request and fails larger ones after adding some. After a failure kafkit re-reads the topic and
+says what changed anyway.
+
+--dry-run stops after the broker's validation and prints the changes with "(dry run)".`
+
 func newCmdAlter(f *cmdutil.Factory, runF func(context.Context, *alterOptions) error) *cobra.Command {
-	opts := &alterOptions{IO: f.IO, Client: f.Client, Context: f.Context}
+	opts := &alterOptions{IO: f.IO, Admin: f.Admin, Context: f.Context}
 	var of cmdutil.OutputFlags
 	var set []string
 	cmd := &cobra.Command{
 		Use:   "alter NAME... [--partitions N] [--set k=v] [--delete-config k]",
 		Short: "Add partitions to topics or change their configs",
-		Long: `Change existing topics: --partitions raises the partition count (Kafka cannot remove
-partitions, so a lower count is refused), --set sets a config, --delete-config removes a config
-set on the topic so that the broker default applies again. Configs are changed with
-IncrementalAlterConfigs: configs you do not name are left alone.
-
---dry-run asks the cluster to validate the change and prints it with "(dry run)".`,
+		Long:  alterLong,
 		Example: `  kafkit topic alter orders --partitions 12
   kafkit topic alter orders --set retention.ms=86400000 --set cleanup.policy=compact
   kafkit topic alter orders --delete-config retention.ms
@@ -93,7 +100,7 @@ IncrementalAlterConfigs: configs you do not name are left alone.
 	fl.IntVarP(&opts.Partitions, "partitions", "p", 0, "new partition count (increase only)")
 	fl.StringArrayVar(&set, "set", nil, "set a config key=value (repeatable)")
 	fl.StringArrayVar(&opts.Delete, "delete-config", nil, "remove a config set on the topic (repeatable)")
-	fl.BoolVar(&opts.DryRun, "dry-run", false, "validate on the cluster, change nothing")
+	fl.BoolVar(&opts.DryRun, "dry-run", false, "validate with the broker (validate-only requests), change nothing")
 	cmdutil.AddOutputFlags(cmd, &of, output.Table, output.JSON, output.YAML)
 	return cmd
 }
@@ -104,14 +111,31 @@ func alterRun(ctx context.Context, opts *alterOptions) error {
 		return err
 	}
 	defer cancel()
-	cl, err := opts.Client()
+	adm, err := opts.Admin()
 	if err != nil {
 		return err
 	}
-	adm := kadm.NewClient(cl)
-	m, err := fetchMetadata(ctx, cl, opts.Names...)
+	m, cfgs, err := fetchAlterState(ctx, adm, opts)
 	if err != nil {
 		return err
+	}
+	plan, err := planAlter(opts, m, cfgs)
+	if err != nil {
+		return err
+	}
+	executePlan(ctx, adm, plan, opts.DryRun, 0)
+	if err := printAlter(opts, alterView(plan)); err != nil {
+		return err
+	}
+	return reportFailures(opts.IO, failures(plan), countResult(plan, resSkipped))
+}
+
+// fetchAlterState reads the named topics and their configs, and refuses unknown topics and
+// config keys before anything is planned.
+func fetchAlterState(ctx context.Context, adm *cmdutil.Admin, opts *alterOptions) (kadm.Metadata, map[string]topicConfigs, error) {
+	m, err := fetchMetadata(ctx, adm, opts.Names...)
+	if err != nil {
+		return m, nil, err
 	}
 	var missing []string
 	for _, n := range opts.Names {
@@ -120,131 +144,74 @@ func alterRun(ctx context.Context, opts *alterOptions) error {
 		}
 	}
 	if len(missing) > 0 {
-		return notFoundError(missing)
+		return m, nil, notFoundError(missing)
 	}
-	// Refusals before any change.
-	if opts.Partitions > 0 {
-		for _, n := range opts.Names {
-			if cur := len(m.Topics[n].Partitions); opts.Partitions < cur {
-				return fmt.Errorf("cannot decrease the partitions of topic %q from %d to %d: Kafka cannot remove partitions; create a new topic with %d partitions and copy the data into it", n, cur, opts.Partitions, opts.Partitions)
-			}
-		}
-	}
-	keys := make([]string, 0, len(opts.Set))
-	for k := range opts.Set {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	if err := checkConfigKeys(ctx, adm, append(append([]string{}, keys...), opts.Delete...), opts.Names[0]); err != nil {
-		return err
+	if err := checkConfigKeys(ctx, adm, append(sortedKeys(opts.Set), opts.Delete...), opts.Names[0]); err != nil {
+		return m, nil, err
 	}
 	cfgs, cfgErrs, err := describeConfigs(ctx, adm, opts.Names)
 	if err != nil {
-		return err
+		return m, nil, err
 	}
 	if len(cfgErrs) > 0 {
-		return describeErrors(opts.IO, cfgErrs)
+		return m, nil, describeErrors(opts.IO, cfgErrs)
 	}
-	var changes []AlteredTopic
-	done, would := "done", "would_do"
-	result := done
-	if opts.DryRun {
-		result = would
-	}
-	var grow []string
+	return m, cfgs, nil
+}
+
+// planAlter is alter's pure planner: per topic, new partitions (unchanged when the count is
+// already there), then each config to set and to delete. Fewer partitions, and more new
+// partitions than one request takes, are refused for the whole command.
+func planAlter(opts *alterOptions, m kadm.Metadata, cfgs map[string]topicConfigs) ([]Action, error) {
+	var plan []Action
 	for _, n := range opts.Names {
 		if opts.Partitions > 0 {
-			cur := len(m.Topics[n].Partitions)
-			c := AlteredTopic{Topic: n, Change: "partitions", From: fmt.Sprint(cur), To: fmt.Sprint(opts.Partitions), Result: result}
-			if cur == opts.Partitions {
-				c.Result = "unchanged"
-			} else {
-				grow = append(grow, n)
+			a, err := planAlterPartitions(n, len(m.Topics[n].Partitions), opts.Partitions)
+			if err != nil {
+				return nil, err
 			}
-			changes = append(changes, c)
+			plan = append(plan, a)
 		}
-		for _, k := range keys {
+		for _, k := range sortedKeys(opts.Set) {
 			from, _ := cfgs[n].value(k)
-			changes = append(changes, AlteredTopic{Topic: n, Change: "set_config", Key: k, From: from, To: opts.Set[k], Result: result})
+			plan = append(plan, Action{Topic: n, Action: actSetConfig, Key: k, From: from, To: opts.Set[k], Detail: fmt.Sprintf("%s: %s -> %s", k, from, opts.Set[k])})
 		}
 		for _, k := range opts.Delete {
 			from, _ := cfgs[n].value(k)
-			changes = append(changes, AlteredTopic{Topic: n, Change: "delete_config", Key: k, From: from, To: "(default)", Result: result})
+			plan = append(plan, Action{Topic: n, Action: actUnsetConfig, Key: k, From: from, To: "(default)", Detail: fmt.Sprintf("%s: %s -> (default)", k, from)})
 		}
 	}
-	failures := map[string]string{} // "topic\x00change" → error
-	if len(grow) > 0 {
-		var rs kadm.CreatePartitionsResponses
-		if opts.DryRun {
-			rs, err = adm.ValidateUpdatePartitions(ctx, opts.Partitions, grow...)
-		} else {
-			rs, err = adm.UpdatePartitions(ctx, opts.Partitions, grow...)
-		}
-		if err != nil {
-			return err
-		}
-		for _, n := range grow {
-			r, ok := rs[n]
-			if !ok {
-				failures[n+"\x00partitions"] = "no answer from the cluster"
-			} else if r.Err != nil {
-				failures[n+"\x00partitions"] = kafkaErr(r.Err, r.ErrMessage).Error()
-			}
-		}
+	return plan, nil
+}
+
+func planAlterPartitions(topic string, cur, want int) (Action, error) {
+	a := Action{Topic: topic, Action: actAddPartitions, From: fmt.Sprint(cur), To: fmt.Sprint(want), Partitions: int32(want), Detail: fmt.Sprintf("partitions %d -> %d", cur, want)}
+	switch {
+	case want < cur:
+		return a, fmt.Errorf("cannot decrease the partitions of topic %q from %d to %d: Kafka cannot remove partitions; create a new topic with %d partitions and copy the data into it", topic, cur, want, want)
+	case want == cur:
+		a.Result = resUnchanged
 	}
-	if len(opts.Set) > 0 || len(opts.Delete) > 0 {
-		var acs []kadm.AlterConfig
-		for _, k := range keys {
-			v := opts.Set[k]
-			acs = append(acs, kadm.AlterConfig{Op: kadm.SetConfig, Name: k, Value: &v})
-		}
-		for _, k := range opts.Delete {
-			acs = append(acs, kadm.AlterConfig{Op: kadm.DeleteConfig, Name: k})
-		}
-		var rs kadm.AlterConfigsResponses
-		if opts.DryRun {
-			rs, err = adm.ValidateAlterTopicConfigs(ctx, acs, opts.Names...)
-		} else {
-			rs, err = adm.AlterTopicConfigs(ctx, acs, opts.Names...)
-		}
-		if err != nil && len(rs) == 0 {
-			return err
-		}
-		for _, n := range opts.Names {
-			r, rerr := rs.On(n, nil)
-			if rerr != nil {
-				failures[n+"\x00config"] = "no answer from the cluster"
-			} else if r.Err != nil {
-				failures[n+"\x00config"] = kafkaErr(r.Err, r.ErrMessage).Error()
-			}
-		}
+	if why := growLimitRefusal(cur, want); why != "" {
+		return a, fmt.Errorf("topic %q: %s; nothing was changed", topic, why)
 	}
-	failed := false
-	for i := range changes {
-		c := &changes[i]
-		key := c.Topic + "\x00partitions"
-		if c.Change != "partitions" {
-			key = c.Topic + "\x00config"
+	return a, nil
+}
+
+// alterView turns the executed plan into alter's rows (and JSON).
+func alterView(plan []Action) []AlteredTopic {
+	out := []AlteredTopic{}
+	for _, a := range plan {
+		change := a.Action
+		switch a.Action {
+		case actAddPartitions:
+			change = "partitions"
+		case actUnsetConfig:
+			change = "delete_config"
 		}
-		if e, ok := failures[key]; ok {
-			c.Result, c.Error = "failed", e
-			failed = true
-		}
+		out = append(out, AlteredTopic{Topic: a.Topic, Change: change, Key: a.Key, From: a.From, To: a.To, Result: a.Result, Error: a.Error, Actual: a.Actual})
 	}
-	for k, e := range failures {
-		t, what, _ := strings.Cut(k, "\x00")
-		if what == "config" {
-			what = "configs"
-		}
-		errorf(opts.IO, "cannot change the %s of topic %q: %s", what, t, e)
-	}
-	if err := printAlter(opts, changes); err != nil {
-		return err
-	}
-	if failed {
-		return cmdutil.SilentError
-	}
-	return nil
+	return out
 }
 
 func printAlter(opts *alterOptions, changes []AlteredTopic) error {
@@ -254,14 +221,14 @@ func printAlter(opts *alterOptions, changes []AlteredTopic) error {
 	return opts.Printer.Print(opts.IO.Out, changes, func(t *output.Text) error {
 		suffix := ""
 		if opts.DryRun {
-			suffix = " (dry run)"
+			suffix = " (dry run: validated by the broker)"
 		}
 		for _, c := range changes {
-			if c.Result == "failed" {
+			if c.Result != resAltered && c.Result != resWouldAlter && c.Result != resUnchanged {
 				continue
 			}
 			switch {
-			case c.Change == "partitions" && c.Result == "unchanged":
+			case c.Change == "partitions" && c.Result == resUnchanged:
 				t.Linef("topic %q already has %s partitions", c.Topic, c.To)
 			case c.Change == "partitions":
 				t.Linef("topic %q: partitions %s -> %s%s", c.Topic, c.From, c.To, suffix)

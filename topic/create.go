@@ -2,6 +2,7 @@ package topic
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -10,17 +11,15 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/twmb/franz-go/pkg/kadm"
-	"github.com/twmb/franz-go/pkg/kerr"
-	"github.com/twmb/franz-go/pkg/kgo"
-	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/kafkit/kafkit/internal/cmdutil"
 	"github.com/kafkit/kafkit/internal/output"
+	"github.com/kafkit/kafkit/internal/text"
 )
 
 type createOptions struct {
 	IO      *cmdutil.IOStreams
-	Client  func() (*kgo.Client, error)
+	Admin   func() (*cmdutil.Admin, error)
 	Context func(context.Context) (context.Context, context.CancelFunc, error)
 	Printer output.Printer
 
@@ -45,8 +44,25 @@ type CreatedTopic struct {
 	Error             string            `json:"error,omitempty"`
 }
 
+const createLong = `Create one or more topics. -p and -r default to the broker's num.partitions and
+default.replication.factor. -c sets a topic config (repeat it for more).
+
+Before anything is sent, kafkit checks the names (a-z, A-Z, 0-9, '.', '_', '-'; at most 249
+characters; not "." or ".."), the config keys, and that the replication factor fits the
+registered brokers (a stopped broker is named as unavailable). A name that collides with an
+existing topic or with another name of the command ("a.b" and "a_b": Kafka's metrics cannot
+tell '.' from '_') is refused; a name that mixes '.' and '_' gets a warning.
+
+Then the broker validates the whole request (CreateTopics validate-only); when any topic fails,
+none is created. --if-not-exists succeeds when the topic already exists, and says on stderr how
+the existing topic differs (partitions, replication factor, configs) from what was asked.
+--dry-run stops after the broker's validation and prints what would be created.
+
+--replica-assignment places replicas by hand: partitions separated by ',', the broker ids of one
+partition by ':' (the first is the preferred leader); it replaces -p and -r.`
+
 func newCmdCreate(f *cmdutil.Factory, runF func(context.Context, *createOptions) error) *cobra.Command {
-	opts := &createOptions{IO: f.IO, Client: f.Client, Context: f.Context}
+	opts := &createOptions{IO: f.IO, Admin: f.Admin, Context: f.Context}
 	var of cmdutil.OutputFlags
 	var partitions, replication int
 	var configs []string
@@ -54,21 +70,7 @@ func newCmdCreate(f *cmdutil.Factory, runF func(context.Context, *createOptions)
 	cmd := &cobra.Command{
 		Use:   "create NAME...",
 		Short: "Create topics",
-		Long: `Create one or more topics. -p and -r default to the broker's num.partitions and
-default.replication.factor. -c sets a topic config (repeat it for more).
-
-Before anything is sent, kafkit checks the names (a-z, A-Z, 0-9, '.', '_', '-'; at most 249
-characters; not "." or ".."), the config keys, and that the replication factor is not larger
-than the number of brokers. It warns when a name mixes '.' and '_' (Kafka's metrics cannot tell
-"a.b" from "a_b", so such topics collide), and when an existing topic collides that way.
-
---if-not-exists succeeds when the topic already exists, and says on stderr how the existing
-topic differs (partitions, replication factor, configs) from what was asked.
---dry-run asks the cluster to validate the request (CreateTopics validate-only) and prints what
-would be created.
-
---replica-assignment places replicas by hand: partitions separated by ',', the broker ids of one
-partition by ':' (the first is the preferred leader); it replaces -p and -r.`,
+		Long:  createLong,
 		Example: `  kafkit topic create orders -p 6 -r 3
   kafkit topic create orders -c retention.ms=604800000 -c cleanup.policy=compact
   kafkit topic create orders --if-not-exists
@@ -96,7 +98,7 @@ partition by ':' (the first is the preferred leader); it replaces -p and -r.`,
 	fl.StringArrayVarP(&configs, "config", "c", nil, "topic config key=value (repeatable)")
 	fl.StringVar(&assignment, "replica-assignment", "", "manual placement, e.g. 1:2:3,2:3:1 (replaces -p and -r)")
 	fl.BoolVar(&opts.IfNotExists, "if-not-exists", false, "succeed when the topic already exists")
-	fl.BoolVar(&opts.DryRun, "dry-run", false, "validate on the cluster, create nothing")
+	fl.BoolVar(&opts.DryRun, "dry-run", false, "validate with the broker (validate-only CreateTopics), create nothing")
 	cmdutil.AddOutputFlags(cmd, &of, output.Table, output.JSON, output.YAML)
 	return cmd
 }
@@ -164,161 +166,168 @@ func parseReplicaAssignment(s string) ([][]int32, error) {
 	return out, nil
 }
 
+// createState is what create reads from the cluster before it plans.
+type createState struct {
+	m                 kadm.Metadata
+	brokers           brokerState
+	existing          map[string]topicConfigs // configs of the named topics that exist
+	defaultPartitions int
+}
+
 func createRun(ctx context.Context, opts *createOptions) error {
 	ctx, cancel, err := opts.Context(ctx)
 	if err != nil {
 		return err
 	}
 	defer cancel()
-	cl, err := opts.Client()
+	adm, err := opts.Admin()
 	if err != nil {
 		return err
 	}
-	adm := kadm.NewClient(cl)
-	m, err := fetchMetadata(ctx, cl)
+	st, err := fetchCreateState(ctx, adm, opts)
 	if err != nil {
 		return err
 	}
-	// Client-side checks, before any change is requested.
-	if n := len(m.Brokers); opts.Replication > 0 && int(opts.Replication) > n {
-		return fmt.Errorf("replication factor %d is more than the %s in the cluster: use -r %d or less", opts.Replication, plural(n, "broker"), n)
-	}
-	if len(opts.Assignment) > 0 {
-		live := map[int32]bool{}
-		for _, b := range m.Brokers {
-			live[b.NodeID] = true
-		}
-		for i, reps := range opts.Assignment {
-			for _, r := range reps {
-				if !live[r] {
-					return fmt.Errorf("--replica-assignment: partition %d names broker %d, which is not in the cluster (brokers: %s)", i, r, brokerIDs(m))
-				}
-			}
-		}
-	}
-	keys := make([]string, 0, len(opts.Configs))
-	for k := range opts.Configs {
-		keys = append(keys, k)
-	}
-	if err := checkConfigKeys(ctx, adm, keys, anyTopicName(m)); err != nil {
+	if err := checkCreate(opts, st); err != nil {
 		return err
 	}
-	existing := m.Topics.Names()
-	for _, n := range opts.Names {
-		if mixesDotUnderscore(n) {
-			warnf(opts.IO, "topic name %q mixes '.' and '_': Kafka's metric names cannot tell them apart, so %q could not exist beside it", n, collisionKey(n))
+	if err := checkConfigKeys(ctx, adm, sortedKeys(opts.Configs), anyTopicName(st.m)); err != nil {
+		return err
+	}
+	warnMixedNames(opts.IO, opts.Names)
+	plan := planCreate(opts, st)
+	for _, a := range plan {
+		if a.Result == resExists && len(a.Differences) > 0 {
+			warnf(opts.IO, "topic %q already exists and differs from what was asked: %s", a.Topic, strings.Join(a.Differences, "; "))
 		}
 	}
-	coll := collisions(opts.Names, existing)
-	inReq := map[string]string{}
-	for _, n := range opts.Names {
-		if other, ok := inReq[collisionKey(n)]; ok {
-			warnf(opts.IO, "topics %q and %q collide ('.' and '_' are the same in Kafka's metric names); the cluster will refuse one of them", other, n)
-			continue
-		}
-		inReq[collisionKey(n)] = n
+	executePlan(ctx, adm, plan, opts.DryRun, st.defaultPartitions)
+	if !opts.DryRun {
+		waitVisible(ctx, adm, st.m.Brokers, resultTopics(plan, resCreated), 5*time.Second)
 	}
-	var results []CreatedTopic
-	var toCreate []string
-	var existingNames []string
+	results := createView(opts, plan, st.m)
+	if err := printCreate(opts, results); err != nil {
+		return err
+	}
+	return reportFailures(opts.IO, failures(plan), countResult(plan, resSkipped))
+}
+
+// fetchCreateState reads the metadata, the brokers and the configs of the named topics that
+// already exist (to say how they differ).
+func fetchCreateState(ctx context.Context, adm *cmdutil.Admin, opts *createOptions) (createState, error) {
+	var st createState
+	m, err := fetchMetadata(ctx, adm)
+	if err != nil {
+		return st, err
+	}
+	st.m, st.brokers = m, fetchBrokers(ctx, adm, m)
+	var existing []string
 	for _, n := range opts.Names {
 		if exists(m, n) {
-			existingNames = append(existingNames, n)
-			continue
-		}
-		if e, ok := coll[n]; ok {
-			warnf(opts.IO, "topic %q collides with the existing topic %q ('.' and '_' are the same in Kafka's metric names); the cluster will refuse it", n, e)
-		}
-		toCreate = append(toCreate, n)
-	}
-	failed := false
-	if len(existingNames) > 0 {
-		cfgs, _, err := describeConfigs(ctx, adm, existingNames)
-		if err != nil {
-			return err
-		}
-		for _, n := range existingNames {
-			td := m.Topics[n]
-			r := CreatedTopic{Name: n, Result: "exists", Partitions: int32(len(td.Partitions)), ReplicationFactor: int16(replicationFactor(td)), TopicID: topicID(td.ID), Configs: opts.Configs}
-			r.Differences = createDifferences(opts, td, cfgs[n])
-			if !opts.IfNotExists {
-				r.Result, r.Error = "failed", fmt.Sprintf("topic %q already exists (add --if-not-exists to accept an existing topic)", n)
-				failed = true
-			} else if len(r.Differences) > 0 {
-				warnf(opts.IO, "topic %q already exists and differs from what was asked: %s", n, strings.Join(r.Differences, "; "))
-			}
-			results = append(results, r)
+			existing = append(existing, n)
 		}
 	}
-	if len(toCreate) > 0 {
-		req := kmsg.NewPtrCreateTopicsRequest()
-		req.TimeoutMillis = 30000
-		req.ValidateOnly = opts.DryRun
-		for _, n := range toCreate {
-			req.Topics = append(req.Topics, createRequestTopic(n, opts.Partitions, opts.Replication, opts.Configs, opts.Assignment))
-		}
-		resp, err := req.RequestWith(ctx, cl)
-		if err != nil {
-			return err
-		}
-		byName := map[string]kmsg.CreateTopicsResponseTopic{}
-		for _, t := range resp.Topics {
-			byName[t.Topic] = t
-		}
-		for _, n := range toCreate {
-			r := CreatedTopic{Name: n, Result: "created", Partitions: opts.Partitions, ReplicationFactor: opts.Replication, Configs: opts.Configs}
-			if opts.DryRun {
-				r.Result = "would_create"
-			}
-			t, ok := byName[n]
-			switch {
-			case !ok:
-				r.Result, r.Error = "failed", "no answer from the cluster"
-			case t.ErrorCode != 0:
-				r.Result, r.Error = "failed", kafkaErr(kerr.ErrorForCode(t.ErrorCode), ptrStr(t.ErrorMessage)).Error()
-			default:
-				if t.NumPartitions > 0 {
-					r.Partitions = t.NumPartitions
-				}
-				if t.ReplicationFactor > 0 {
-					r.ReplicationFactor = t.ReplicationFactor
-				}
-				if !opts.DryRun {
-					r.TopicID = topicID(t.TopicID)
-				}
-			}
-			if len(opts.Assignment) > 0 && r.Partitions <= 0 {
-				r.Partitions, r.ReplicationFactor = int32(len(opts.Assignment)), int16(len(opts.Assignment[0]))
-			}
-			failed = failed || r.Result == "failed"
-			results = append(results, r)
-		}
+	if st.existing, _, err = describeConfigs(ctx, adm, existing); err != nil {
+		return st, err
 	}
-	if !opts.DryRun {
-		var created []string
-		for _, r := range results {
-			if r.Result == "created" {
-				created = append(created, r.Name)
+	if opts.Partitions <= 0 && len(opts.Assignment) == 0 {
+		st.defaultPartitions = brokerNumPartitions(ctx, adm, st.brokers)
+	}
+	return st, nil
+}
+
+// checkCreate refuses, before anything is sent, what applies to every named topic: a
+// replication factor the brokers cannot place, more records than one request takes, and a
+// replica assignment naming unknown brokers.
+func checkCreate(opts *createOptions, st createState) error {
+	if why := st.brokers.rfRefusal(int(opts.Replication), "-r %d"); why != "" {
+		return errors.New(why)
+	}
+	parts := int(opts.Partitions)
+	if len(opts.Assignment) > 0 {
+		parts = len(opts.Assignment)
+	}
+	if why := createLimitRefusal(parts, len(opts.Configs)); why != "" {
+		return errors.New(why)
+	}
+	live := map[int32]bool{}
+	for _, b := range st.m.Brokers {
+		live[b.NodeID] = true
+	}
+	for i, reps := range opts.Assignment {
+		for _, r := range reps {
+			if !live[r] {
+				return fmt.Errorf("--replica-assignment: partition %d names broker %d, which is not in the cluster (brokers: %s)", i, r, brokerIDs(st.m))
 			}
 		}
-		waitVisible(ctx, cl, m.Brokers, created, 5*time.Second)
-	}
-	sort.SliceStable(results, func(i, j int) bool { return results[i].Name < results[j].Name })
-	var ok []CreatedTopic
-	for _, r := range results {
-		if r.Result == "failed" {
-			errorf(opts.IO, "cannot create topic %q: %s", r.Name, strings.TrimPrefix(r.Error, fmt.Sprintf("topic %q ", r.Name)))
-			continue
-		}
-		ok = append(ok, r)
-	}
-	if err := printCreate(opts, results, ok); err != nil {
-		return err
-	}
-	if failed {
-		return cmdutil.SilentError
 	}
 	return nil
+}
+
+// warnMixedNames warns about names that mix '.' and '_' (legal, but a trap for later).
+func warnMixedNames(io *cmdutil.IOStreams, names []string) {
+	for _, n := range names {
+		if mixesDotUnderscore(n) {
+			warnf(io, "topic name %q mixes '.' and '_': Kafka's metric names cannot tell them apart, so %q could not exist beside it", n, collisionKey(n))
+		}
+	}
+}
+
+// planCreate is create's pure planner: one create action per name, already failed when the
+// topic exists (unless --if-not-exists) or collides with an existing topic or with an earlier
+// name of the same command (Kafka refuses "a.b" beside "a_b").
+func planCreate(opts *createOptions, st createState) []Action {
+	coll := collisions(opts.Names, st.m.Topics.Names())
+	inReq := map[string]string{}
+	var plan []Action
+	for _, n := range opts.Names {
+		a := Action{Topic: n, Action: actCreate, Partitions: opts.Partitions, ReplicationFactor: opts.Replication, Configs: opts.Configs, Assignment: opts.Assignment}
+		a.Detail = createDetail(TopicSpec{Name: n, Partitions: max(opts.Partitions, 0), ReplicationFactor: max(opts.Replication, 0), Configs: opts.Configs})
+		other, dup := inReq[collisionKey(n)]
+		if exists(st.m, n) {
+			a.Differences = createDifferences(opts, st.m.Topics[n], st.existing[n])
+		}
+		switch {
+		case exists(st.m, n) && opts.IfNotExists:
+			a.Result = resExists
+		case exists(st.m, n):
+			a.Result, a.Error = resFailed, "already exists (add --if-not-exists to accept an existing topic)"
+		case coll[n] != "":
+			a.Result, a.Error = resFailed, fmt.Sprintf("collides with the existing topic %q ('.' and '_' are the same in Kafka's metric names): Kafka refuses it", coll[n])
+		case dup:
+			a.Result, a.Error = resFailed, fmt.Sprintf("collides with %q in the same command ('.' and '_' are the same in Kafka's metric names): Kafka would create only one of them", other)
+		}
+		inReq[collisionKey(n)] = n
+		plan = append(plan, a)
+	}
+	sortActions(plan)
+	return plan
+}
+
+// createView turns the executed plan into create's rows (and JSON).
+func createView(opts *createOptions, plan []Action, m kadm.Metadata) []CreatedTopic {
+	out := []CreatedTopic{}
+	for _, a := range plan {
+		r := CreatedTopic{Name: a.Topic, Result: a.Result, Partitions: opts.Partitions, ReplicationFactor: opts.Replication, Configs: opts.Configs, Error: a.Error}
+		if td, ok := m.Topics[a.Topic]; ok && exists(m, a.Topic) {
+			r.Partitions, r.ReplicationFactor, r.TopicID = int32(len(td.Partitions)), int16(replicationFactor(td)), topicID(td.ID)
+			r.Differences = a.Differences
+		}
+		if a.gotPartitions > 0 {
+			r.Partitions = a.gotPartitions
+		}
+		if a.gotRF > 0 {
+			r.ReplicationFactor = a.gotRF
+		}
+		if a.topicID != "" {
+			r.TopicID = a.topicID
+		}
+		if len(opts.Assignment) > 0 && r.Partitions <= 0 {
+			r.Partitions, r.ReplicationFactor = int32(len(opts.Assignment)), int16(len(opts.Assignment[0]))
+		}
+		out = append(out, r)
+	}
+	return out
 }
 
 func brokerIDs(m kadm.Metadata) string {
@@ -327,41 +336,6 @@ func brokerIDs(m kadm.Metadata) string {
 		ids[i] = b.NodeID
 	}
 	return int32List(ids)
-}
-
-func ptrStr(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
-}
-
-// createRequestTopic builds one topic of a CreateTopics request.
-func createRequestTopic(name string, partitions int32, rf int16, configs map[string]string, assignment [][]int32) kmsg.CreateTopicsRequestTopic {
-	rt := kmsg.NewCreateTopicsRequestTopic()
-	rt.Topic = name
-	rt.NumPartitions, rt.ReplicationFactor = partitions, rf
-	if len(assignment) > 0 {
-		rt.NumPartitions, rt.ReplicationFactor = -1, -1
-		for i, reps := range assignment {
-			ra := kmsg.NewCreateTopicsRequestTopicReplicaAssignment()
-			ra.Partition = int32(i)
-			ra.Replicas = reps
-			rt.ReplicaAssignment = append(rt.ReplicaAssignment, ra)
-		}
-	}
-	keys := make([]string, 0, len(configs))
-	for k := range configs {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		c := kmsg.NewCreateTopicsRequestTopicConfig()
-		c.Name = k
-		c.Value = kmsg.StringPtr(configs[k])
-		rt.Configs = append(rt.Configs, c)
-	}
-	return rt
 }
 
 // createDifferences says how an existing topic differs from what create was asked for.
@@ -394,19 +368,16 @@ func createDifferences(opts *createOptions, td kadm.TopicDetail, cfg topicConfig
 	return diffs
 }
 
-func printCreate(opts *createOptions, all, ok []CreatedTopic) error {
-	if all == nil {
-		all = []CreatedTopic{}
-	}
+func printCreate(opts *createOptions, all []CreatedTopic) error {
 	return opts.Printer.Print(opts.IO.Out, all, func(t *output.Text) error {
-		for _, r := range ok {
-			shape := fmt.Sprintf("%s, replication factor %d", plural(int(r.Partitions), "partition"), r.ReplicationFactor)
+		for _, r := range all {
+			shape := fmt.Sprintf("%s, replication factor %d", text.Count(int(r.Partitions), "partition"), r.ReplicationFactor)
 			switch r.Result {
-			case "created":
+			case resCreated:
 				t.Linef("created topic %q (%s)", r.Name, shape)
-			case "would_create":
-				t.Linef("would create topic %q (%s) (dry run)", r.Name, shape)
-			case "exists":
+			case resWouldCreate:
+				t.Linef("would create topic %q (%s) (dry run: validated by the broker)", r.Name, shape)
+			case resExists:
 				t.Linef("topic %q already exists (%s)", r.Name, shape)
 			}
 		}

@@ -1,24 +1,22 @@
 package topic
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"regexp"
-	"sort"
 	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/twmb/franz-go/pkg/kadm"
-	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/kafkit/kafkit/internal/cmdutil"
 	"github.com/kafkit/kafkit/internal/output"
+	"github.com/kafkit/kafkit/internal/text"
 )
 
 type deleteOptions struct {
 	IO      *cmdutil.IOStreams
-	Client  func() (*kgo.Client, error)
+	Admin   func() (*cmdutil.Admin, error)
 	Context func(context.Context) (context.Context, context.CancelFunc, error)
 	Printer output.Printer
 
@@ -29,6 +27,7 @@ type deleteOptions struct {
 	Yes           bool
 	ForceInternal bool
 	DryRun        bool
+	Prompter      cmdutil.Prompter
 }
 
 // DeletedTopic is one topic's outcome in `topic delete`.
@@ -39,7 +38,7 @@ type DeletedTopic struct {
 }
 
 func newCmdDelete(f *cmdutil.Factory, runF func(context.Context, *deleteOptions) error) *cobra.Command {
-	opts := &deleteOptions{IO: f.IO, Client: f.Client, Context: f.Context}
+	opts := &deleteOptions{IO: f.IO, Admin: f.Admin, Context: f.Context, Prompter: f.Confirmer()}
 	var of cmdutil.OutputFlags
 	cmd := &cobra.Command{
 		Use:     "delete NAME... | --regex REGEX",
@@ -50,7 +49,11 @@ func newCmdDelete(f *cmdutil.Factory, runF func(context.Context, *deleteOptions)
 A regex delete first lists what it matched and then needs --yes (or a "y" typed at the prompt
 when stdin is a terminal). A missing topic is an error unless --if-exists. Internal topics
 (__consumer_offsets, __transaction_state, ...) and any topic whose name starts with "__" are
-refused unless --force-internal.`,
+refused unless --force-internal.
+
+--dry-run prints what would be deleted. Kafka has no validate-only delete: the dry run is
+checked client-side against current metadata (the topics exist, internal ones refused), not by
+the broker.`,
 		Example: `  kafkit topic delete orders
   kafkit topic delete orders payments --if-exists
   kafkit topic delete --regex 'test-.*' --yes
@@ -86,7 +89,7 @@ refused unless --force-internal.`,
 	fl.BoolVar(&opts.IfExists, "if-exists", false, "succeed when a named topic does not exist")
 	fl.BoolVarP(&opts.Yes, "yes", "y", false, "do not ask before a regex delete")
 	fl.BoolVar(&opts.ForceInternal, "force-internal", false, "allow deleting internal topics (breaks consumer groups or transactions)")
-	fl.BoolVar(&opts.DryRun, "dry-run", false, "print what would be deleted, delete nothing")
+	fl.BoolVar(&opts.DryRun, "dry-run", false, "print what would be deleted (checked against current metadata; Kafka has no validate-only delete)")
 	cmdutil.AddOutputFlags(cmd, &of, output.Table, output.JSON, output.YAML)
 	return cmd
 }
@@ -97,39 +100,36 @@ func deleteRun(ctx context.Context, opts *deleteOptions) error {
 		return err
 	}
 	defer cancel()
-	cl, err := opts.Client()
+	adm, err := opts.Admin()
 	if err != nil {
 		return err
 	}
-	m, err := fetchMetadata(ctx, cl, opts.Names...)
+	m, err := fetchMetadata(ctx, adm, opts.Names...)
 	if err != nil {
 		return err
 	}
-	var targets, missing []string
-	if opts.Regex != nil {
-		var all []string
-		for _, td := range m.Topics {
-			if td.Err == nil {
-				all = append(all, td.Topic)
-			}
-		}
-		targets = matchNames(opts.Regex, all)
-		if len(targets) == 0 {
-			return fmt.Errorf("no topic matches %q", opts.RegexText)
-		}
-	} else {
-		seen := map[string]bool{}
-		for _, n := range opts.Names {
-			if seen[n] {
-				continue
-			}
-			seen[n] = true
-			if exists(m, n) {
-				targets = append(targets, n)
-			} else {
-				missing = append(missing, n)
-			}
-		}
+	plan, err := planDelete(opts, m)
+	if err != nil {
+		return err
+	}
+	if err := confirmDelete(opts, plan); err != nil {
+		return err
+	}
+	executePlan(ctx, adm, plan, opts.DryRun, 0)
+	if err := printDelete(opts, deleteView(plan)); err != nil {
+		return err
+	}
+	return reportFailures(opts.IO, failures(plan), countResult(plan, resSkipped))
+}
+
+// planDelete is delete's pure planner: a delete action per existing target (the --regex
+// matches, or the named topics), not_found for missing names with --if-exists. Internal topics
+// without --force-internal, missing names without --if-exists and a regex matching nothing are
+// errors: nothing is deleted.
+func planDelete(opts *deleteOptions, m kadm.Metadata) ([]Action, error) {
+	targets, missing := deleteTargets(opts, m)
+	if opts.Regex != nil && len(targets) == 0 {
+		return nil, fmt.Errorf("no topic matches %q", opts.RegexText)
 	}
 	var internal []string
 	for _, n := range targets {
@@ -138,85 +138,82 @@ func deleteRun(ctx context.Context, opts *deleteOptions) error {
 		}
 	}
 	if len(internal) > 0 && !opts.ForceInternal {
-		return cmdutil.UsageErrorf("refusing to delete internal %s %s: Kafka needs them (consumer group offsets, transactions); add --force-internal if you really mean it", pluralWord(len(internal), "topic"), quoteList(internal))
+		return nil, cmdutil.UsageErrorf("refusing to delete internal %s %s: Kafka needs them (consumer group offsets, transactions); add --force-internal if you really mean it", text.Plural(len(internal), "topic"), quoteList(internal))
 	}
 	if len(missing) > 0 && !opts.IfExists {
-		return fmt.Errorf("%v (add --if-exists to ignore missing topics); nothing was deleted", notFoundError(missing))
+		return nil, fmt.Errorf("%v (add --if-exists to ignore missing topics); nothing was deleted", notFoundError(missing))
 	}
-	if opts.Regex != nil && !opts.DryRun && !opts.Yes {
-		fmt.Fprintf(opts.IO.ErrOut, "--regex %q matches %s:\n", opts.RegexText, plural(len(targets), "topic"))
-		for _, n := range targets {
-			fmt.Fprintf(opts.IO.ErrOut, "  %s\n", n)
-		}
-		if !opts.IO.InTTY {
-			return cmdutil.UsageErrorf("pass --yes to delete these %s", plural(len(targets), "topic"))
-		}
-		fmt.Fprintf(opts.IO.ErrOut, "Delete %s? [y/N] ", plural(len(targets), "topic"))
-		line, _ := bufio.NewReader(opts.IO.In).ReadString('\n')
-		if a := strings.ToLower(strings.TrimSpace(line)); a != "y" && a != "yes" {
-			return fmt.Errorf("not confirmed: nothing was deleted")
-		}
+	var plan []Action
+	for _, n := range targets {
+		td := m.Topics[n]
+		plan = append(plan, Action{Topic: n, Action: actDeleteTopic, Detail: fmt.Sprintf("%s, replication factor %d", text.Count(len(td.Partitions), "partition"), replicationFactor(td))})
 	}
-	results := []DeletedTopic{}
 	for _, n := range missing {
-		results = append(results, DeletedTopic{Name: n, Result: "not_found"})
+		plan = append(plan, Action{Topic: n, Action: actDeleteTopic, Detail: "does not exist", Outcome: Outcome{Result: resNotFound}})
 	}
-	failed := false
-	if opts.DryRun {
-		for _, n := range targets {
-			results = append(results, DeletedTopic{Name: n, Result: "would_delete"})
-		}
-	} else if len(targets) > 0 {
-		rs, err := kadm.NewClient(cl).DeleteTopics(ctx, targets...)
-		if err != nil && len(rs) == 0 {
-			return err
-		}
-		for _, n := range targets {
-			r, ok := rs[n]
-			d := DeletedTopic{Name: n, Result: "deleted"}
-			switch {
-			case !ok:
-				d.Result, d.Error = "failed", "no answer from the cluster"
-			case r.Err != nil:
-				d.Result, d.Error = "failed", kafkaErr(r.Err, r.ErrMessage).Error()
+	sortActions(plan)
+	return plan, nil
+}
+
+// deleteTargets returns the existing topics to delete and the named ones that do not exist.
+func deleteTargets(opts *deleteOptions, m kadm.Metadata) (targets, missing []string) {
+	if opts.Regex != nil {
+		var all []string
+		for _, td := range m.Topics {
+			if td.Err == nil {
+				all = append(all, td.Topic)
 			}
-			if d.Result == "failed" {
-				failed = true
-				errorf(opts.IO, "cannot delete topic %q: %s", n, d.Error)
-			}
-			results = append(results, d)
+		}
+		return matchNames(opts.Regex, all), nil
+	}
+	seen := map[string]bool{}
+	for _, n := range opts.Names {
+		if seen[n] {
+			continue
+		}
+		seen[n] = true
+		if exists(m, n) {
+			targets = append(targets, n)
+		} else {
+			missing = append(missing, n)
 		}
 	}
-	sortDeleted(results)
-	if err := opts.Printer.Print(opts.IO.Out, results, func(t *output.Text) error {
+	return targets, missing
+}
+
+// confirmDelete lists what a --regex delete matched and asks (or needs --yes).
+func confirmDelete(opts *deleteOptions, plan []Action) error {
+	if opts.Regex == nil || opts.DryRun || opts.Yes {
+		return nil
+	}
+	fmt.Fprintf(opts.IO.ErrOut, "--regex %q matches %s:\n", opts.RegexText, text.Count(len(plan), "topic"))
+	for _, a := range plan {
+		fmt.Fprintf(opts.IO.ErrOut, "  %s\n", text.Safe(a.Topic))
+	}
+	return cmdutil.Confirm(opts.Prompter, false, fmt.Sprintf("Delete %s?", text.Count(len(plan), "topic")))
+}
+
+// deleteView turns the executed plan into delete's rows (and JSON).
+func deleteView(plan []Action) []DeletedTopic {
+	out := []DeletedTopic{}
+	for _, a := range plan {
+		out = append(out, DeletedTopic{Name: a.Topic, Result: a.Result, Error: a.Error})
+	}
+	return out
+}
+
+func printDelete(opts *deleteOptions, results []DeletedTopic) error {
+	return opts.Printer.Print(opts.IO.Out, results, func(t *output.Text) error {
 		for _, r := range results {
 			switch r.Result {
-			case "deleted":
+			case resDeleted:
 				t.Linef("deleted topic %q", r.Name)
-			case "would_delete":
-				t.Linef("would delete topic %q (dry run)", r.Name)
-			case "not_found":
+			case resWouldDelete:
+				t.Linef("would delete topic %q (dry run: checked against current metadata, not by the broker)", r.Name)
+			case resNotFound:
 				t.Linef("topic %q does not exist (--if-exists)", r.Name)
 			}
 		}
 		return nil
-	}); err != nil {
-		return err
-	}
-	if failed {
-		return cmdutil.SilentError
-	}
-	return nil
-}
-
-func sortDeleted(rs []DeletedTopic) {
-	sort.Slice(rs, func(i, j int) bool { return rs[i].Name < rs[j].Name })
-}
-
-// pluralWord returns "topic" or "topics".
-func pluralWord(n int, word string) string {
-	if n == 1 {
-		return word
-	}
-	return word + "s"
+	})
 }

@@ -11,16 +11,16 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/twmb/franz-go/pkg/kadm"
-	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/kafkit/kafkit/internal/cmdutil"
 	"github.com/kafkit/kafkit/internal/output"
+	"github.com/kafkit/kafkit/internal/text"
 )
 
 type describeOptions struct {
 	IO      *cmdutil.IOStreams
-	Client  func() (*kgo.Client, error)
+	Admin   func() (*cmdutil.Admin, error)
 	Context func(context.Context) (context.Context, context.CancelFunc, error)
 	Printer output.Printer
 
@@ -65,7 +65,7 @@ type DescribedPartition struct {
 }
 
 func newCmdDescribe(f *cmdutil.Factory, runF func(context.Context, *describeOptions) error) *cobra.Command {
-	opts := &describeOptions{IO: f.IO, Client: f.Client, Context: f.Context}
+	opts := &describeOptions{IO: f.IO, Admin: f.Admin, Context: f.Context}
 	var of cmdutil.OutputFlags
 	var regex string
 	cmd := &cobra.Command{
@@ -122,16 +122,54 @@ func describeRun(ctx context.Context, opts *describeOptions) error {
 		return err
 	}
 	defer cancel()
-	cl, err := opts.Client()
+	adm, err := opts.Admin()
 	if err != nil {
 		return err
 	}
-	adm := kadm.NewClient(cl)
-	m, err := fetchMetadata(ctx, cl, opts.Topics...)
+	m, err := fetchMetadata(ctx, adm, opts.Topics...)
 	if err != nil {
 		return err
 	}
-	var names, missing []string
+	names, missing, err := describeNames(opts, m)
+	if err != nil {
+		return err
+	}
+	var tds []kadm.TopicDetail
+	for _, n := range names {
+		tds = append(tds, m.Topics[n])
+	}
+	cfgs, cfgErrs, err := describeConfigs(ctx, adm, names)
+	if err != nil {
+		return err
+	}
+	starts, err := listOffsets(ctx, adm, tds, tsEarliest)
+	if err != nil {
+		return err
+	}
+	ends, err := listOffsets(ctx, adm, tds, tsLatest)
+	if err != nil {
+		return err
+	}
+	var sizes kadm.DescribedAllLogDirs
+	if opts.Printer.Format == output.Wide || opts.Printer.IsStructured() {
+		sizes = fetchSizes(ctx, adm, opts.IO, tds)
+	}
+	view := describeView(tds, cfgs, cfgErrs, starts, ends, sizes, opts.AllConfigs)
+	if err := printDescribe(opts, view); err != nil {
+		return err
+	}
+	if len(cfgErrs) > 0 {
+		return describeErrors(opts.IO, cfgErrs)
+	}
+	if len(missing) > 0 {
+		return notFoundError(missing)
+	}
+	return nil
+}
+
+// describeNames picks the topics to describe: the named ones (and which are missing), or every
+// topic matching --regex / --internal.
+func describeNames(opts *describeOptions, m kadm.Metadata) (names, missing []string, err error) {
 	if len(opts.Topics) > 0 {
 		seen := map[string]bool{}
 		for _, t := range opts.Topics {
@@ -145,58 +183,35 @@ func describeRun(ctx context.Context, opts *describeOptions) error {
 				missing = append(missing, t)
 			}
 		}
-	} else {
-		for _, td := range m.Topics.Sorted() {
-			if td.Err == nil && (opts.Internal || !td.IsInternal) && (opts.Regex == nil || opts.Regex.MatchString(td.Topic)) {
-				names = append(names, td.Topic)
-			}
-		}
-		if len(names) == 0 && opts.Regex != nil {
-			return fmt.Errorf("no topic matches %q", strings.TrimSuffix(strings.TrimPrefix(opts.Regex.String(), "^(?:"), ")$"))
+		return names, missing, nil
+	}
+	for _, td := range m.Topics.Sorted() {
+		if td.Err == nil && (opts.Internal || !td.IsInternal) && (opts.Regex == nil || opts.Regex.MatchString(td.Topic)) {
+			names = append(names, td.Topic)
 		}
 	}
-	var tds []kadm.TopicDetail
-	for _, n := range names {
-		tds = append(tds, m.Topics[n])
+	if len(names) == 0 && opts.Regex != nil {
+		return nil, nil, fmt.Errorf("no topic matches %q", strings.TrimSuffix(strings.TrimPrefix(opts.Regex.String(), "^(?:"), ")$"))
 	}
-	cfgs, cfgErrs, err := describeConfigs(ctx, adm, names)
-	if err != nil {
-		return err
-	}
-	starts, err := listOffsets(ctx, cl, tds, tsEarliest)
-	if err != nil {
-		return err
-	}
-	ends, err := listOffsets(ctx, cl, tds, tsLatest)
-	if err != nil {
-		return err
-	}
-	var sizes kadm.DescribedAllLogDirs
-	if opts.Printer.Format == output.Wide || opts.Printer.IsStructured() {
-		var set kadm.TopicsSet
-		for _, td := range tds {
-			for _, p := range td.Partitions {
-				set.Add(td.Topic, p.Partition)
-			}
-		}
-		if len(set) > 0 {
-			sizes, err = adm.DescribeAllLogDirs(ctx, set)
-			if err != nil && len(sizes) == 0 {
-				warnf(opts.IO, "cannot read partition sizes (DescribeLogDirs): %v", err)
-			}
+	return names, nil, nil
+}
+
+// fetchSizes reads the partition sizes (DescribeLogDirs); a failure is a warning.
+func fetchSizes(ctx context.Context, adm *cmdutil.Admin, io *cmdutil.IOStreams, tds []kadm.TopicDetail) kadm.DescribedAllLogDirs {
+	var set kadm.TopicsSet
+	for _, td := range tds {
+		for _, p := range td.Partitions {
+			set.Add(td.Topic, p.Partition)
 		}
 	}
-	view := describeView(tds, cfgs, cfgErrs, starts, ends, sizes, opts.AllConfigs)
-	if err := printDescribe(opts, view); err != nil {
-		return err
+	if len(set) == 0 {
+		return nil
 	}
-	if len(cfgErrs) > 0 {
-		return describeErrors(opts.IO, cfgErrs)
+	sizes, err := adm.DescribeAllLogDirs(ctx, set)
+	if err != nil && len(sizes) == 0 {
+		warnf(io, "cannot read partition sizes (DescribeLogDirs): %v", err)
 	}
-	if len(missing) > 0 {
-		return notFoundError(missing)
-	}
-	return nil
+	return sizes
 }
 
 // describeView builds the per-topic views in name order; sizes may be nil.
@@ -283,78 +298,18 @@ func printDescribe(opts *describeOptions, view []DescribedTopic) error {
 			if i > 0 {
 				t.Linef("")
 			}
-			t.Linef("Name:                %s", dt.Name)
+			t.Linef("Name:                %s", text.Safe(dt.Name))
 			t.Linef("Topic ID:            %s", dt.TopicID)
 			if dt.Internal {
 				t.Linef("Internal:            true")
 			}
 			t.Linef("Partitions:          %d", dt.Partitions)
 			t.Linef("Replication factor:  %d", dt.ReplicationFactor)
-			switch {
-			case dt.ConfigsError != "":
-				t.Linef("Configs:             (cannot read: %s)", dt.ConfigsError)
-			case opts.AllConfigs:
-				t.Linef("Configs:")
-				var rows [][]string
-				for _, c := range dt.Configs {
-					v := "-"
-					if c.Value != nil {
-						v = *c.Value
-					}
-					if c.Sensitive {
-						v = "(sensitive)"
-					}
-					rows = append(rows, []string{c.Name, v, c.Source, strconv.FormatBool(c.Sensitive)})
-				}
-				if err := output.WriteTable(indent{t.W}, []string{"NAME", "VALUE", "SOURCE", "SENSITIVE"}, rows, t.NoHeaders); err != nil {
-					return err
-				}
-			case len(dt.Configs) == 0:
-				t.Linef("Configs:             -")
-			default:
-				for j, c := range dt.Configs {
-					label := "Configs:"
-					if j > 0 {
-						label = ""
-					}
-					v := "-"
-					if c.Value != nil {
-						v = *c.Value
-					}
-					if c.Sensitive {
-						v = "(sensitive)"
-					}
-					t.Linef("%-21s%s=%s (%s)", label, c.Name, v, c.Source)
-				}
+			if err := printDescribeConfigs(t, dt, opts.AllConfigs); err != nil {
+				return err
 			}
 			t.Linef("")
-			headers := []string{"PARTITION", "LEADER", "REPLICAS", "ISR", "OFFLINE", "LOG-START", "HIGH-WATERMARK"}
-			if t.Wide {
-				headers = append(headers, "LEADER-EPOCH", "SIZE")
-			}
-			hasErr := false
-			for _, p := range dt.PartitionDetails {
-				hasErr = hasErr || p.Error != ""
-			}
-			if hasErr {
-				headers = append(headers, "ERROR")
-			}
-			var rows [][]string
-			for _, p := range dt.PartitionDetails {
-				leader := "-"
-				if p.Leader >= 0 {
-					leader = strconv.Itoa(int(p.Leader))
-				}
-				row := []string{strconv.Itoa(int(p.Partition)), leader, output.Dash(int32List(p.Replicas)), output.Dash(int32List(p.ISR)), output.Dash(int32List(p.Offline)), optInt(p.LogStartOffset), optInt(p.HighWatermark)}
-				if t.Wide {
-					row = append(row, strconv.Itoa(int(p.LeaderEpoch)), optInt(p.SizeBytes))
-				}
-				if hasErr {
-					row = append(row, output.Dash(p.Error))
-				}
-				rows = append(rows, row)
-			}
-			if err := t.Table(headers, rows); err != nil {
+			if err := printDescribePartitions(t, dt); err != nil {
 				return err
 			}
 		}
@@ -362,11 +317,70 @@ func printDescribe(opts *describeOptions, view []DescribedTopic) error {
 	})
 }
 
-func optInt(v *int64) string {
-	if v == nil {
+// configValue is a config's value as printed: "-" for none, "(sensitive)" for secrets.
+func configValue(c DescribedConfig) string {
+	switch {
+	case c.Sensitive:
+		return "(sensitive)"
+	case c.Value == nil:
 		return "-"
 	}
-	return strconv.FormatInt(*v, 10)
+	return *c.Value
+}
+
+func printDescribeConfigs(t *output.Text, dt DescribedTopic, all bool) error {
+	switch {
+	case dt.ConfigsError != "":
+		t.Linef("Configs:             (cannot read: %s)", dt.ConfigsError)
+	case all:
+		t.Linef("Configs:")
+		var rows [][]string
+		for _, c := range dt.Configs {
+			rows = append(rows, []string{c.Name, configValue(c), c.Source, strconv.FormatBool(c.Sensitive)})
+		}
+		return output.WriteTable(indent{t.W}, []string{"NAME", "VALUE", "SOURCE", "SENSITIVE"}, rows, t.NoHeaders)
+	case len(dt.Configs) == 0:
+		t.Linef("Configs:             -")
+	default:
+		for j, c := range dt.Configs {
+			label := "Configs:"
+			if j > 0 {
+				label = ""
+			}
+			t.Linef("%-21s%s=%s (%s)", label, c.Name, configValue(c), c.Source)
+		}
+	}
+	return nil
+}
+
+func printDescribePartitions(t *output.Text, dt DescribedTopic) error {
+	headers := []string{"PARTITION", "LEADER", "REPLICAS", "ISR", "OFFLINE", "LOG-START", "HIGH-WATERMARK"}
+	if t.Wide {
+		headers = append(headers, "LEADER-EPOCH", "SIZE")
+	}
+	hasErr := false
+	for _, p := range dt.PartitionDetails {
+		hasErr = hasErr || p.Error != ""
+	}
+	if hasErr {
+		headers = append(headers, "ERROR")
+	}
+	var rows [][]string
+	for _, p := range dt.PartitionDetails {
+		leader := "-"
+		if p.Leader >= 0 {
+			leader = strconv.Itoa(int(p.Leader))
+		}
+		row := []string{strconv.Itoa(int(p.Partition)), leader, output.Dash(int32List(p.Replicas)), output.Dash(int32List(p.ISR)), output.Dash(int32List(p.Offline)), optInt(p.LogStartOffset), optInt(p.HighWatermark)}
+		if t.Wide {
+			row = append(row, strconv.Itoa(int(p.LeaderEpoch)), optInt(p.SizeBytes))
+		}
+		if hasErr {
+			row = append(row, output.Dash(p.Error))
+		}
+		rows = append(rows, row)
+	}
+	return t.Table(headers, rows)
 }
 
 // indent prefixes every line written through it with two spaces.

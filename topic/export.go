@@ -8,7 +8,6 @@ import (
 	"strconv"
 
 	"github.com/spf13/cobra"
-	"github.com/twmb/franz-go/pkg/kgo"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/kafkit/kafkit/internal/cmdutil"
@@ -16,14 +15,14 @@ import (
 
 type exportOptions struct {
 	IO      *cmdutil.IOStreams
-	Client  func() (*kgo.Client, error)
+	Admin   func() (*cmdutil.Admin, error)
 	Context func(context.Context) (context.Context, context.CancelFunc, error)
 
 	Regex *regexp.Regexp
 }
 
 func newCmdExport(f *cmdutil.Factory, runF func(context.Context, *exportOptions) error) *cobra.Command {
-	opts := &exportOptions{IO: f.IO, Client: f.Client, Context: f.Context}
+	opts := &exportOptions{IO: f.IO, Admin: f.Admin, Context: f.Context}
 	cmd := &cobra.Command{
 		Use:   "export [REGEX]",
 		Short: "Write the cluster's topics as an apply file",
@@ -59,11 +58,11 @@ func exportRun(ctx context.Context, opts *exportOptions) error {
 		return err
 	}
 	defer cancel()
-	cl, err := opts.Client()
+	adm, err := opts.Admin()
 	if err != nil {
 		return err
 	}
-	m, err := fetchMetadata(ctx, cl)
+	m, err := fetchMetadata(ctx, adm)
 	if err != nil {
 		return err
 	}
@@ -73,7 +72,7 @@ func exportRun(ctx context.Context, opts *exportOptions) error {
 			names = append(names, td.Topic)
 		}
 	}
-	actual, _, err := fetchActual(ctx, cl, names)
+	actual, _, err := fetchActual(ctx, adm, names)
 	if err != nil {
 		return err
 	}

@@ -7,7 +7,6 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/twmb/franz-go/pkg/kadm"
-	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/kafkit/kafkit/internal/cmdutil"
 	"github.com/kafkit/kafkit/internal/output"
@@ -15,7 +14,7 @@ import (
 
 type listOptions struct {
 	IO      *cmdutil.IOStreams
-	Client  func() (*kgo.Client, error)
+	Admin   func() (*cmdutil.Admin, error)
 	Context func(context.Context) (context.Context, context.CancelFunc, error)
 	Printer output.Printer
 
@@ -66,7 +65,7 @@ type ListedTopic struct {
 }
 
 func newCmdList(f *cmdutil.Factory, runF func(context.Context, *listOptions) error) *cobra.Command {
-	opts := &listOptions{IO: f.IO, Client: f.Client, Context: f.Context}
+	opts := &listOptions{IO: f.IO, Admin: f.Admin, Context: f.Context}
 	var of cmdutil.OutputFlags
 	cmd := &cobra.Command{
 		Use:     "list [REGEX]",
@@ -125,11 +124,11 @@ func listRun(ctx context.Context, opts *listOptions) error {
 		return err
 	}
 	defer cancel()
-	cl, err := opts.Client()
+	adm, err := opts.Admin()
 	if err != nil {
 		return err
 	}
-	m, err := fetchMetadata(ctx, cl)
+	m, err := fetchMetadata(ctx, adm)
 	if err != nil {
 		return err
 	}
@@ -141,7 +140,7 @@ func listRun(ctx context.Context, opts *listOptions) error {
 				names = append(names, td.Topic)
 			}
 		}
-		cfgs, errs, err := describeConfigs(ctx, kadm.NewClient(cl), names)
+		cfgs, errs, err := describeConfigs(ctx, adm, names)
 		if err != nil {
 			return err
 		}
@@ -223,17 +222,4 @@ func printList(opts *listOptions, rows []ListedTopic) error {
 		}
 		return t.Table(headers, out)
 	})
-}
-
-// describeErrors names each topic whose configs could not be read and fails.
-func describeErrors(io *cmdutil.IOStreams, errs map[string]error) error {
-	names := make([]string, 0, len(errs))
-	for n := range errs {
-		names = append(names, n)
-	}
-	sortStrings(names)
-	for _, n := range names {
-		errorf(io, "cannot read the configs of topic %q: %v", n, errs[n])
-	}
-	return cmdutil.SilentError
 }

@@ -15,12 +15,14 @@ import (
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
+
+	"github.com/kafkit/kafkit/internal/cmdutil"
 )
 
 // fetchMetadata issues a fresh metadata request (never kgo's cache: commands read right after
 // writing) for the named topics, or every topic when names is empty. Missing topics come back
 // with Err kerr.UnknownTopicOrPartition; the request never auto-creates topics.
-func fetchMetadata(ctx context.Context, cl *kgo.Client, names ...string) (kadm.Metadata, error) {
+func fetchMetadata(ctx context.Context, cl kmsg.Requestor, names ...string) (kadm.Metadata, error) {
 	req := kmsg.NewPtrMetadataRequest()
 	if len(names) > 0 {
 		req.Topics = []kmsg.MetadataRequestTopic{}
@@ -102,7 +104,7 @@ func (c topicConfigs) minISR() int {
 
 // describeConfigs asks for the configs of topics; topics that fail are returned in errs with
 // the broker's message.
-func describeConfigs(ctx context.Context, adm *kadm.Client, names []string) (map[string]topicConfigs, map[string]error, error) {
+func describeConfigs(ctx context.Context, adm *cmdutil.Admin, names []string) (map[string]topicConfigs, map[string]error, error) {
 	out := map[string]topicConfigs{}
 	errs := map[string]error{}
 	if len(names) == 0 {
@@ -175,18 +177,9 @@ func sourceName(s kmsg.ConfigSource) string {
 	return "UNKNOWN"
 }
 
-// int32List renders replica ids as "1,2,3".
-func int32List(ids []int32) string {
-	s := make([]string, len(ids))
-	for i, id := range ids {
-		s[i] = strconv.Itoa(int(id))
-	}
-	return strings.Join(s, ",")
-}
-
 // brokerConfigKeys returns the config keys the broker describes for an existing topic (used to
 // accept keys newer than kafkit's list); empty when there is no topic to ask about.
-func brokerConfigKeys(ctx context.Context, adm *kadm.Client, anyTopic string) map[string]bool {
+func brokerConfigKeys(ctx context.Context, adm *cmdutil.Admin, anyTopic string) map[string]bool {
 	keys := map[string]bool{}
 	if anyTopic == "" {
 		return keys
@@ -203,7 +196,7 @@ func brokerConfigKeys(ctx context.Context, adm *kadm.Client, anyTopic string) ma
 
 // checkConfigKeys refuses config keys the broker would reject, before any change is sent. Keys
 // outside kafkit's list are looked up in what the broker describes for sample (any topic).
-func checkConfigKeys(ctx context.Context, adm *kadm.Client, keys []string, sample string) error {
+func checkConfigKeys(ctx context.Context, adm *cmdutil.Admin, keys []string, sample string) error {
 	unknown := unknownConfigKeys(keys, nil)
 	if len(unknown) == 0 {
 		return nil
@@ -242,7 +235,7 @@ func topicID(id [16]byte) string {
 // waitVisible waits (at most limit) until every broker's metadata lists the topics with a
 // leader for each partition, so that the next command, which may ask any broker, finds them:
 // KRaft brokers learn about new topics asynchronously. It gives up silently; the topics exist.
-func waitVisible(ctx context.Context, cl *kgo.Client, brokers []kgo.BrokerMetadata, topics []string, limit time.Duration) {
+func waitVisible(ctx context.Context, adm *cmdutil.Admin, brokers []kgo.BrokerMetadata, topics []string, limit time.Duration) {
 	if len(topics) == 0 {
 		return
 	}
@@ -265,7 +258,7 @@ func waitVisible(ctx context.Context, cl *kgo.Client, brokers []kgo.BrokerMetada
 					t.Topic = kmsg.StringPtr(n)
 					req.Topics = append(req.Topics, t)
 				}
-				resp, err := req.RequestWith(ctx, cl.Broker(int(id)))
+				resp, err := req.RequestWith(ctx, adm.Kgo().Broker(int(id)))
 				if err != nil {
 					return
 				}

@@ -10,7 +10,6 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/twmb/franz-go/pkg/kadm"
-	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/kafkit/kafkit/internal/cmdutil"
 	"github.com/kafkit/kafkit/internal/offsetspec"
@@ -19,7 +18,7 @@ import (
 
 type offsetsOptions struct {
 	IO      *cmdutil.IOStreams
-	Client  func() (*kgo.Client, error)
+	Admin   func() (*cmdutil.Admin, error)
 	Context func(context.Context) (context.Context, context.CancelFunc, error)
 	Printer output.Printer
 
@@ -49,7 +48,7 @@ type PartitionOffsets struct {
 }
 
 func newCmdOffsets(f *cmdutil.Factory, runF func(context.Context, *offsetsOptions) error) *cobra.Command {
-	opts := &offsetsOptions{IO: f.IO, Client: f.Client, Context: f.Context}
+	opts := &offsetsOptions{IO: f.IO, Admin: f.Admin, Context: f.Context}
 	var of cmdutil.OutputFlags
 	var at string
 	cmd := &cobra.Command{
@@ -112,11 +111,11 @@ func offsetsRun(ctx context.Context, opts *offsetsOptions) error {
 		return err
 	}
 	defer cancel()
-	cl, err := opts.Client()
+	adm, err := opts.Admin()
 	if err != nil {
 		return err
 	}
-	m, err := fetchMetadata(ctx, cl, opts.Topics...)
+	m, err := fetchMetadata(ctx, adm, opts.Topics...)
 	if err != nil {
 		return err
 	}
@@ -134,17 +133,17 @@ func offsetsRun(ctx context.Context, opts *offsetsOptions) error {
 			missing = append(missing, t)
 		}
 	}
-	starts, err := listOffsets(ctx, cl, tds, tsEarliest)
+	starts, err := listOffsets(ctx, adm, tds, tsEarliest)
 	if err != nil {
 		return err
 	}
-	ends, err := listOffsets(ctx, cl, tds, tsLatest)
+	ends, err := listOffsets(ctx, adm, tds, tsLatest)
 	if err != nil {
 		return err
 	}
 	var ats partitionOffsets
 	if opts.AtSet {
-		if ats, err = listOffsets(ctx, cl, tds, opts.At); err != nil {
+		if ats, err = listOffsets(ctx, adm, tds, opts.At); err != nil {
 			return err
 		}
 	}

@@ -6,8 +6,9 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kerr"
-	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
+
+	"github.com/kafkit/kafkit/internal/cmdutil"
 )
 
 // Special ListOffsets timestamps.
@@ -35,7 +36,7 @@ func (o partitionOffsets) get(t string, p int32) (listedOffset, bool) {
 // listOffsets asks the partition leaders for the offset at ts (tsEarliest, tsLatest or unix
 // milliseconds) of every partition of the given topics, as found in fresh metadata (kadm's
 // helpers use the metadata cache, which can miss a topic created a moment ago).
-func listOffsets(ctx context.Context, cl *kgo.Client, tds []kadm.TopicDetail, ts int64) (partitionOffsets, error) {
+func listOffsets(ctx context.Context, adm *cmdutil.Admin, tds []kadm.TopicDetail, ts int64) (partitionOffsets, error) {
 	out := partitionOffsets{}
 	req := kmsg.NewPtrListOffsetsRequest()
 	for _, td := range tds {
@@ -55,7 +56,7 @@ func listOffsets(ctx context.Context, cl *kgo.Client, tds []kadm.TopicDetail, ts
 	if len(req.Topics) == 0 {
 		return out, nil
 	}
-	shards := cl.RequestSharded(ctx, req)
+	shards := adm.Kgo().RequestSharded(ctx, req)
 	var firstErr error
 	for _, sh := range shards {
 		if sh.Err != nil {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/kafkit/kafkit/internal/text"
 )
 
 // ActualTopic is what the cluster has for one topic, as the plan needs it.
@@ -24,9 +26,10 @@ type ActualConfig struct {
 
 // planOptions change what the plan may do.
 type planOptions struct {
-	PruneConfigs bool // unset configs set on a topic but absent from its entry
-	PruneTopics  bool // delete topics absent from the file (actual must hold only candidates)
-	Brokers      int  // live brokers, to refuse a replication factor above it; 0: unknown
+	PruneConfigs bool        // unset configs set on a topic but absent from its entry
+	PruneTopics  bool        // delete topics absent from the file (actual must hold only candidates)
+	Brokers      brokerState // to refuse a replication factor the cluster cannot place; zero: unknown
+	Existing     []string    // every topic of the cluster, for name collisions; nil: the keys of actual
 }
 
 // The kinds of action, in the order they are listed for one topic.
@@ -49,13 +52,61 @@ type Action struct {
 	From   string `json:"from,omitempty"`
 	To     string `json:"to,omitempty"`
 	Detail string `json:"detail"`
-	Result string `json:"result,omitempty"` // after apply: done, failed, skipped
-	Error  string `json:"error,omitempty"`
+	// Result is the engine's word (created, would_create, altered, would_alter, deleted,
+	// would_delete, unchanged, exists, not_found, failed, skipped) and Error why it failed.
+	Outcome
+	// Actual is what re-reading the cluster showed after this action failed, when the cluster
+	// changed anyway (e.g. "11 partitions").
+	Actual string `json:"actual,omitempty"`
 
 	// For create (and add_partitions): the settings; 0 or absent = the broker default.
 	Partitions        int32             `json:"partitions,omitempty"`
 	ReplicationFactor int16             `json:"replication_factor,omitempty"`
 	Configs           map[string]string `json:"configs,omitempty"`
+	Assignment        [][]int32         `json:"-"` // create --replica-assignment
+	// Differences says how an existing topic differs from what create asked.
+	Differences []string `json:"differences,omitempty"`
+
+	// Filled from the broker's answer to a create.
+	gotPartitions int32
+	gotRF         int16
+	topicID       string
+}
+
+// class is the engine's change class of the action.
+func (a Action) class() changeClass {
+	switch a.Action {
+	case actCreate:
+		return classCreate
+	case actDeleteTopic:
+		return classDelete
+	}
+	return classAlter
+}
+
+// what names the action in messages: "add_partitions", "set_config retention.ms".
+func (a Action) what() string {
+	if a.Key != "" {
+		return a.Action + " " + a.Key
+	}
+	return a.Action
+}
+
+// actions is a plan as the engine tracks it.
+type actions []Action
+
+func (p actions) Outcome(i int) *Outcome  { return &p[i].Outcome }
+func (p actions) Class(i int) changeClass { return p[i].class() }
+
+// failures lists the failed actions for the partial-failure report.
+func failures(plan []Action) []Failure {
+	var fs []Failure
+	for _, a := range plan {
+		if a.failed() {
+			fs = append(fs, Failure{Subject: fmt.Sprintf("topic %q", text.Safe(a.Topic)), What: a.what(), Error: a.Error, Actual: a.Actual})
+		}
+	}
+	return fs
 }
 
 // computePlan compares the desired topics with the cluster and returns the actions, sorted by
@@ -64,59 +115,118 @@ type Action struct {
 func computePlan(desired []TopicSpec, actual map[string]ActualTopic, o planOptions) []Action {
 	var acts []Action
 	want := map[string]bool{}
+	existing := o.Existing
+	if existing == nil {
+		existing = sortedKeys(actual)
+	}
+	coll := collisions(specNames(desired), existing)
 	for _, d := range desired {
 		want[d.Name] = true
 		a, ok := actual[d.Name]
 		if !ok {
-			if o.Brokers > 0 && int(d.ReplicationFactor) > o.Brokers {
-				acts = append(acts, Action{Topic: d.Name, Action: actRefuse, Detail: fmt.Sprintf("replication factor %d is more than the %s in the cluster", d.ReplicationFactor, plural(o.Brokers, "broker"))})
-				continue
-			}
-			acts = append(acts, Action{Topic: d.Name, Action: actCreate, Detail: createDetail(d), Partitions: d.Partitions, ReplicationFactor: d.ReplicationFactor, Configs: d.Configs})
+			acts = append(acts, planNewTopic(d, coll[d.Name], o.Brokers))
 			continue
 		}
-		if d.Partitions > 0 && int(d.Partitions) < a.Partitions {
-			acts = append(acts, Action{Topic: d.Name, Action: actRefuse, From: fmt.Sprint(a.Partitions), To: fmt.Sprint(d.Partitions),
-				Detail: fmt.Sprintf("partitions %d -> %d: Kafka cannot remove partitions; set partitions: %d in the file, or create a new topic and copy the data", a.Partitions, d.Partitions, a.Partitions)})
-		} else if d.Partitions > 0 && int(d.Partitions) > a.Partitions {
-			acts = append(acts, Action{Topic: d.Name, Action: actAddPartitions, From: fmt.Sprint(a.Partitions), To: fmt.Sprint(d.Partitions), Partitions: d.Partitions,
-				Detail: fmt.Sprintf("partitions %d -> %d", a.Partitions, d.Partitions)})
-		}
-		if d.ReplicationFactor > 0 && int(d.ReplicationFactor) != a.ReplicationFactor {
-			acts = append(acts, Action{Topic: d.Name, Action: actRefuse, From: fmt.Sprint(a.ReplicationFactor), To: fmt.Sprint(d.ReplicationFactor),
-				Detail: fmt.Sprintf("replication factor %d -> %d: apply does not move replicas; reassign them (kafka-reassign-partitions.sh --execute with a plan listing %d replicas per partition), or set replication_factor: %d in the file", a.ReplicationFactor, d.ReplicationFactor, d.ReplicationFactor, a.ReplicationFactor)})
-		}
-		for _, k := range sortedKeys(d.Configs) {
-			v := d.Configs[k]
-			cur, ok := a.Configs[k]
-			if ok && cur.Value == v {
-				continue
-			}
-			from := "(unset)"
-			if ok {
-				from = cur.Value
-			}
-			acts = append(acts, Action{Topic: d.Name, Action: actSetConfig, Key: k, From: from, To: v, Detail: fmt.Sprintf("%s: %s -> %s", k, from, v)})
-		}
-		if o.PruneConfigs {
-			for _, k := range sortedKeys(a.Configs) {
-				c := a.Configs[k]
-				if _, keep := d.Configs[k]; keep || !c.OnTopic {
-					continue
-				}
-				acts = append(acts, Action{Topic: d.Name, Action: actUnsetConfig, Key: k, From: c.Value, Detail: fmt.Sprintf("%s: %s -> (default)", k, c.Value)})
-			}
-		}
+		acts = append(acts, planPartitions(d, a)...)
+		acts = append(acts, planConfigs(d, a, o.PruneConfigs)...)
 	}
 	if o.PruneTopics {
-		for _, n := range sortedKeys(actual) {
-			a := actual[n]
-			if want[n] || a.Internal {
-				continue
-			}
-			acts = append(acts, Action{Topic: n, Action: actDeleteTopic, Detail: fmt.Sprintf("not in the file (%s, replication factor %d)", plural(a.Partitions, "partition"), a.ReplicationFactor)})
-		}
+		acts = append(acts, planPrune(actual, want)...)
 	}
+	sortActions(acts)
+	return acts
+}
+
+func specNames(specs []TopicSpec) []string {
+	out := make([]string, len(specs))
+	for i, s := range specs {
+		out[i] = s.Name
+	}
+	return out
+}
+
+// planNewTopic is the create of a topic the cluster does not have, or the refusal of it.
+func planNewTopic(d TopicSpec, collidesWith string, brokers brokerState) Action {
+	refuse := func(why string) Action { return Action{Topic: d.Name, Action: actRefuse, Detail: why} }
+	if collidesWith != "" {
+		return refuse(fmt.Sprintf("collides with the existing topic %q: Kafka treats '.' and '_' as the same character in topic names and refuses it", collidesWith))
+	}
+	if why := brokers.rfRefusal(int(d.ReplicationFactor), "replication_factor: %d"); why != "" {
+		return refuse(why)
+	}
+	if why := createLimitRefusal(int(d.Partitions), len(d.Configs)); why != "" {
+		return refuse(why)
+	}
+	return Action{Topic: d.Name, Action: actCreate, Detail: createDetail(d), Partitions: d.Partitions, ReplicationFactor: d.ReplicationFactor, Configs: d.Configs}
+}
+
+// planPartitions compares the partition count and replication factor of an existing topic.
+func planPartitions(d TopicSpec, a ActualTopic) []Action {
+	var acts []Action
+	from, to := fmt.Sprint(a.Partitions), fmt.Sprint(d.Partitions)
+	switch {
+	case d.Partitions > 0 && int(d.Partitions) < a.Partitions:
+		acts = append(acts, Action{Topic: d.Name, Action: actRefuse, From: from, To: to,
+			Detail: fmt.Sprintf("partitions %d -> %d: Kafka cannot remove partitions; set partitions: %d in the file, or create a new topic and copy the data", a.Partitions, d.Partitions, a.Partitions)})
+	case d.Partitions > 0 && int(d.Partitions) > a.Partitions:
+		if why := growLimitRefusal(a.Partitions, int(d.Partitions)); why != "" {
+			acts = append(acts, Action{Topic: d.Name, Action: actRefuse, From: from, To: to, Detail: why})
+			break
+		}
+		acts = append(acts, Action{Topic: d.Name, Action: actAddPartitions, From: from, To: to, Partitions: d.Partitions,
+			Detail: fmt.Sprintf("partitions %d -> %d", a.Partitions, d.Partitions)})
+	}
+	if d.ReplicationFactor > 0 && int(d.ReplicationFactor) != a.ReplicationFactor {
+		acts = append(acts, Action{Topic: d.Name, Action: actRefuse, From: fmt.Sprint(a.ReplicationFactor), To: fmt.Sprint(d.ReplicationFactor),
+			Detail: fmt.Sprintf("replication factor %d -> %d: apply does not move replicas; reassign them (kafka-reassign-partitions.sh --execute with a plan listing %d replicas per partition), or set replication_factor: %d in the file", a.ReplicationFactor, d.ReplicationFactor, d.ReplicationFactor, a.ReplicationFactor)})
+	}
+	return acts
+}
+
+// planConfigs sets the configs whose effective value differs and, with prune, unsets the ones
+// set on the topic but absent from the file.
+func planConfigs(d TopicSpec, a ActualTopic, prune bool) []Action {
+	var acts []Action
+	for _, k := range sortedKeys(d.Configs) {
+		v := d.Configs[k]
+		cur, ok := a.Configs[k]
+		if ok && cur.Value == v {
+			continue
+		}
+		from := "(unset)"
+		if ok {
+			from = cur.Value
+		}
+		acts = append(acts, Action{Topic: d.Name, Action: actSetConfig, Key: k, From: from, To: v, Detail: fmt.Sprintf("%s: %s -> %s", k, from, v)})
+	}
+	if !prune {
+		return acts
+	}
+	for _, k := range sortedKeys(a.Configs) {
+		c := a.Configs[k]
+		if _, keep := d.Configs[k]; keep || !c.OnTopic {
+			continue
+		}
+		acts = append(acts, Action{Topic: d.Name, Action: actUnsetConfig, Key: k, From: c.Value, Detail: fmt.Sprintf("%s: %s -> (default)", k, c.Value)})
+	}
+	return acts
+}
+
+// planPrune deletes the non-internal topics of actual that the file does not list.
+func planPrune(actual map[string]ActualTopic, want map[string]bool) []Action {
+	var acts []Action
+	for _, n := range sortedKeys(actual) {
+		a := actual[n]
+		if want[n] || a.Internal {
+			continue
+		}
+		acts = append(acts, Action{Topic: n, Action: actDeleteTopic, Detail: fmt.Sprintf("not in the file (%s, replication factor %d)", text.Count(a.Partitions, "partition"), a.ReplicationFactor)})
+	}
+	return acts
+}
+
+// sortActions orders a plan by topic, then kind, then config key.
+func sortActions(acts []Action) {
 	sort.SliceStable(acts, func(i, j int) bool {
 		if acts[i].Topic != acts[j].Topic {
 			return acts[i].Topic < acts[j].Topic
@@ -126,13 +236,12 @@ func computePlan(desired []TopicSpec, actual map[string]ActualTopic, o planOptio
 		}
 		return acts[i].Key < acts[j].Key
 	})
-	return acts
 }
 
 func createDetail(d TopicSpec) string {
 	var parts []string
 	if d.Partitions > 0 {
-		parts = append(parts, plural(int(d.Partitions), "partition"))
+		parts = append(parts, text.Count(int(d.Partitions), "partition"))
 	} else {
 		parts = append(parts, "default partitions")
 	}
@@ -151,15 +260,6 @@ func createDetail(d TopicSpec) string {
 	return strings.Join(parts, ", ")
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
 // planCounts returns the number of changes and of refusals.
 func planCounts(acts []Action) (changes, refusals int) {
 	for _, a := range acts {
@@ -170,4 +270,20 @@ func planCounts(acts []Action) (changes, refusals int) {
 		}
 	}
 	return changes, refusals
+}
+
+// resultTopics returns the topics of the actions with result r.
+func resultTopics(plan []Action, r string) []string {
+	var out []string
+	for _, a := range plan {
+		if a.Result == r {
+			out = append(out, a.Topic)
+		}
+	}
+	return out
+}
+
+// countResult counts the actions with result r.
+func countResult(plan []Action, r string) int {
+	return len(resultTopics(plan, r))
 }

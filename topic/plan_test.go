@@ -57,11 +57,39 @@ func TestComputePlan(t *testing.T) {
 		{
 			name:    "refusals: fewer partitions, other replication factor, rf above brokers",
 			desired: []TopicSpec{{Name: "legacy", Partitions: 6, ReplicationFactor: 3}, {Name: "big", ReplicationFactor: 5}},
-			opts:    planOptions{Brokers: 3},
+			opts:    planOptions{Brokers: brokerState{Registered: []int32{1, 2, 3}}},
 			want: []Action{
-				{Topic: "big", Action: actRefuse, Detail: "replication factor 5 is more than the 3 brokers in the cluster"},
+				{Topic: "big", Action: actRefuse, Detail: "replication factor 5 is more than the 3 brokers in the cluster: use replication_factor: 3 or less"},
 				{Topic: "legacy", Action: actRefuse, From: "12", To: "6", Detail: "partitions 12 -> 6: Kafka cannot remove partitions; set partitions: 12 in the file, or create a new topic and copy the data"},
 				{Topic: "legacy", Action: actRefuse, From: "2", To: "3", Detail: "replication factor 2 -> 3: apply does not move replicas; reassign them (kafka-reassign-partitions.sh --execute with a plan listing 3 replicas per partition), or set replication_factor: 2 in the file"},
+			},
+		},
+		{
+			// issue 17 #17: a stopped broker is still one of the cluster's brokers.
+			name:    "rf above the available brokers names the unavailable one",
+			desired: []TopicSpec{{Name: "new", ReplicationFactor: 3}},
+			opts:    planOptions{Brokers: brokerState{Registered: []int32{1, 2, 3}, Down: []int32{3}}},
+			want: []Action{
+				{Topic: "new", Action: actRefuse, Detail: "replication factor 3 needs 3 available brokers, but the cluster has 3 brokers, 1 unavailable (broker 3): start it again, or use replication_factor: 2 or less"},
+			},
+		},
+		{
+			// issue 17 #7: Kafka refuses my_topic beside my.topic; the plan must say so.
+			name:    "a name colliding with an existing topic is refused",
+			desired: []TopicSpec{{Name: "my_topic"}},
+			opts:    planOptions{Existing: []string{"my.topic", "orders"}},
+			want: []Action{
+				{Topic: "my_topic", Action: actRefuse, Detail: "collides with the existing topic \"my.topic\": Kafka treats '.' and '_' as the same character in topic names and refuses it"},
+			},
+		},
+		{
+			// issue 17 #6: above the controller's 10,000 records per request Kafka half-applies.
+			name:    "growth and creates above the controller's limit are refused",
+			desired: []TopicSpec{{Name: "orders", Partitions: 10004}, {Name: "huge", Partitions: 10000}, {Name: "fits", Partitions: 9998, Configs: map[string]string{"retention.ms": "1"}}},
+			want: []Action{
+				{Topic: "fits", Action: actCreate, Partitions: 9998, Configs: map[string]string{"retention.ms": "1"}, Detail: "9998 partitions, default replication factor, retention.ms=1"},
+				{Topic: "huge", Action: actRefuse, Detail: "10000 partitions and 0 configs are more than Kafka's controller accepts in one request (10000 records: one per topic, partition and config): create it with at most 9999 partitions and add the rest with 'kafkit topic alter --partitions'"},
+				{Topic: "orders", Action: actRefuse, From: "3", To: "10004", Detail: "partitions 3 -> 10004 adds 10001 partitions; Kafka's controller accepts at most 10000 new partitions in one request (above that it fails with UNKNOWN_SERVER_ERROR after adding some, and partitions cannot be removed): grow in steps, e.g. --partitions 10003 first"},
 			},
 		},
 		{

@@ -45,163 +45,193 @@ var yamlLine = regexp.MustCompile(`^line (\d+): (.*)$`)
 // syntax, unknown or duplicate keys, duplicate or illegal topic names, bad values. It sends
 // nothing anywhere.
 func parseSpec(file string, data []byte) ([]TopicSpec, error) {
-	var errs specErrors
-	add := func(line int, format string, args ...any) {
-		errs = append(errs, fmt.Sprintf("%s:%d: %s", file, line, fmt.Sprintf(format, args...)))
+	p := &specParser{file: file}
+	list, err := p.topicsList(data)
+	if err != nil {
+		return nil, err
 	}
+	if list == nil {
+		return nil, p.errs
+	}
+	var out []TopicSpec
+	names := map[string]int{}
+	keys := map[string]int{}
+	for _, item := range list.Content {
+		ts, ok := p.topic(item)
+		if !ok {
+			continue
+		}
+		if prev, dup := names[ts.Name]; dup {
+			p.add(item.Line, "topic %q is listed twice (first at line %d)", ts.Name, prev)
+			continue
+		}
+		names[ts.Name] = item.Line
+		if other, ok := keys[collisionKey(ts.Name)]; ok {
+			p.add(item.Line, "topic %q collides with the topic at line %d: Kafka treats '.' and '_' as the same character in topic names", ts.Name, other)
+			continue
+		}
+		keys[collisionKey(ts.Name)] = item.Line
+		out = append(out, ts)
+	}
+	if len(p.errs) > 0 {
+		return nil, p.errs
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, nil
+}
+
+// specParser collects the problems of one apply file.
+type specParser struct {
+	file string
+	errs specErrors
+}
+
+func (p *specParser) add(line int, format string, args ...any) {
+	p.errs = append(p.errs, fmt.Sprintf("%s:%d: %s", p.file, line, fmt.Sprintf(format, args...)))
+}
+
+// topicsList decodes the document and returns its 'topics:' sequence. A document that cannot
+// be read at all is an error; a missing or malformed list is a nil list with p.errs set.
+func (p *specParser) topicsList(data []byte) (*yaml.Node, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
 		if errors.Is(err, io.EOF) {
-			return nil, specErrors{fmt.Sprintf("%s: the file is empty; expected:\n%s", file, fileFormat)}
+			return nil, specErrors{fmt.Sprintf("%s: the file is empty; expected:\n%s", p.file, fileFormat)}
 		}
 		msg := strings.TrimPrefix(err.Error(), "yaml: ")
 		if m := yamlLine.FindStringSubmatch(msg); m != nil {
-			return nil, specErrors{fmt.Sprintf("%s:%s: %s", file, m[1], m[2])}
+			return nil, specErrors{fmt.Sprintf("%s:%s: %s", p.file, m[1], m[2])}
 		}
-		return nil, specErrors{fmt.Sprintf("%s: %s", file, msg)}
+		return nil, specErrors{fmt.Sprintf("%s: %s", p.file, msg)}
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); err == nil {
-		add(extra.Line, "a second YAML document: put every topic under one 'topics:' list")
+		p.add(extra.Line, "a second YAML document: put every topic under one 'topics:' list")
 	}
 	root := &doc
 	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
 		root = root.Content[0]
 	}
 	if root.Kind != yaml.MappingNode {
-		return nil, specErrors{fmt.Sprintf("%s:%d: expected a mapping with a 'topics:' list, like:\n%s", file, root.Line, fileFormat)}
+		return nil, specErrors{fmt.Sprintf("%s:%d: expected a mapping with a 'topics:' list, like:\n%s", p.file, root.Line, fileFormat)}
 	}
 	var list *yaml.Node
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, v := root.Content[i], root.Content[i+1]
-		switch k.Value {
-		case "topics":
-			if list != nil {
-				add(k.Line, "'topics' is given twice")
-				continue
-			}
-			list = v
+		switch {
+		case k.Value != "topics":
+			p.add(k.Line, "unknown key %q: the file has one key, 'topics'", k.Value)
+		case list != nil:
+			p.add(k.Line, "'topics' is given twice")
 		default:
-			add(k.Line, "unknown key %q: the file has one key, 'topics'", k.Value)
+			list = v
 		}
 	}
-	if list == nil {
-		errs = append(errs, fmt.Sprintf("%s:%d: no 'topics:' list; expected:\n%s", file, root.Line, fileFormat))
-		return nil, errs
+	switch {
+	case list == nil:
+		p.errs = append(p.errs, fmt.Sprintf("%s:%d: no 'topics:' list; expected:\n%s", p.file, root.Line, fileFormat))
+		return nil, nil
+	case list.Kind == yaml.ScalarNode && list.Tag == "!!null":
+		return &yaml.Node{Kind: yaml.SequenceNode}, nil
+	case list.Kind != yaml.SequenceNode:
+		p.add(list.Line, "'topics' must be a list of topics (entries starting with '- name: ...')")
+		return nil, nil
 	}
-	if list.Kind == yaml.ScalarNode && list.Tag == "!!null" {
-		list = &yaml.Node{Kind: yaml.SequenceNode}
+	return list, nil
+}
+
+// topic reads one entry of the list; ok is false when it has no usable name.
+func (p *specParser) topic(item *yaml.Node) (TopicSpec, bool) {
+	if item.Kind != yaml.MappingNode {
+		p.add(item.Line, "each topic must be a mapping with at least 'name:'")
+		return TopicSpec{}, false
 	}
-	if list.Kind != yaml.SequenceNode {
-		add(list.Line, "'topics' must be a list of topics (entries starting with '- name: ...')")
-		return nil, errs
-	}
-	var out []TopicSpec
-	names := map[string]int{}
-	keys := map[string]int{}
-	for _, item := range list.Content {
-		if item.Kind != yaml.MappingNode {
-			add(item.Line, "each topic must be a mapping with at least 'name:'")
+	ts := TopicSpec{Line: item.Line, Configs: map[string]string{}, ConfigLines: map[string]int{}}
+	seen := map[string]int{}
+	hasName := false
+	for i := 0; i+1 < len(item.Content); i += 2 {
+		k, v := item.Content[i], item.Content[i+1]
+		if prev, dup := seen[k.Value]; dup {
+			p.add(k.Line, "%q is given twice in this topic (first at line %d)", k.Value, prev)
 			continue
 		}
-		ts := TopicSpec{Line: item.Line, Configs: map[string]string{}, ConfigLines: map[string]int{}}
-		seen := map[string]int{}
-		hasName := false
-		for i := 0; i+1 < len(item.Content); i += 2 {
-			k, v := item.Content[i], item.Content[i+1]
-			if prev, dup := seen[k.Value]; dup {
-				add(k.Line, "%q is given twice in this topic (first at line %d)", k.Value, prev)
-				continue
-			}
-			seen[k.Value] = k.Line
-			switch k.Value {
-			case "name":
-				hasName = true
-				if v.Kind != yaml.ScalarNode || v.Tag == "!!null" {
-					add(v.Line, "name must be a topic name")
-					continue
-				}
-				if err := validateTopicName(v.Value); err != nil {
-					add(v.Line, "%v", err)
-					continue
-				}
-				ts.Name = v.Value
-			case "partitions":
-				n, err := specInt(v, 1, 1<<20)
-				if err != nil {
-					add(v.Line, "partitions: %v", err)
-					continue
-				}
-				ts.Partitions = int32(n)
-			case "replication_factor":
-				n, err := specInt(v, 1, 32767)
-				if err != nil {
-					add(v.Line, "replication_factor: %v", err)
-					continue
-				}
-				ts.ReplicationFactor = int16(n)
-			case "configs":
-				if v.Kind == yaml.ScalarNode && v.Tag == "!!null" {
-					continue
-				}
-				if v.Kind != yaml.MappingNode {
-					add(v.Line, "configs must be a mapping of config name to value, e.g. retention.ms: 604800000")
-					continue
-				}
-				for j := 0; j+1 < len(v.Content); j += 2 {
-					ck, cv := v.Content[j], v.Content[j+1]
-					if prev, dup := ts.ConfigLines[ck.Value]; dup {
-						add(ck.Line, "config %q is given twice (first at line %d)", ck.Value, prev)
-						continue
-					}
-					ts.ConfigLines[ck.Value] = ck.Line
-					if ck.Kind != yaml.ScalarNode || ck.Value == "" || strings.ContainsAny(ck.Value, " =") {
-						add(ck.Line, "bad config name %q", ck.Value)
-						continue
-					}
-					if cv.Kind != yaml.ScalarNode {
-						add(cv.Line, "config %q: the value must be a single value (quote lists: \"compact,delete\")", ck.Value)
-						continue
-					}
-					if cv.Tag == "!!null" {
-						add(cv.Line, "config %q has no value: give one, or remove the line (and apply with --prune-configs to unset it)", ck.Value)
-						continue
-					}
-					ts.Configs[ck.Value] = cv.Value
-				}
-			default:
-				msg := fmt.Sprintf("unknown key %q in topic", k.Value)
-				if hint := specKeyHint(k.Value); hint != "" {
-					msg += fmt.Sprintf(" (did you mean %q?)", hint)
-				}
-				add(k.Line, "%s; a topic has name, partitions, replication_factor and configs", msg)
-			}
-		}
-		if !hasName {
-			add(item.Line, "topic without 'name:'")
-			continue
-		}
-		if ts.Name == "" {
-			continue
-		}
-		if prev, dup := names[ts.Name]; dup {
-			add(item.Line, "topic %q is listed twice (first at line %d)", ts.Name, prev)
-			continue
-		}
-		names[ts.Name] = item.Line
-		if other, ok := keys[collisionKey(ts.Name)]; ok {
-			add(item.Line, "topic %q collides with the topic at line %d: Kafka treats '.' and '_' as the same character in topic names", ts.Name, other)
-			continue
-		}
-		keys[collisionKey(ts.Name)] = item.Line
-		out = append(out, ts)
+		seen[k.Value] = k.Line
+		hasName = hasName || k.Value == "name"
+		p.topicField(&ts, k, v)
 	}
-	if len(errs) > 0 {
-		return nil, errs
+	if !hasName {
+		p.add(item.Line, "topic without 'name:'")
+		return ts, false
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	return out, nil
+	return ts, ts.Name != ""
+}
+
+// topicField reads one key of a topic entry into ts.
+func (p *specParser) topicField(ts *TopicSpec, k, v *yaml.Node) {
+	switch k.Value {
+	case "name":
+		if v.Kind != yaml.ScalarNode || v.Tag == "!!null" {
+			p.add(v.Line, "name must be a topic name")
+			return
+		}
+		if err := validateTopicName(v.Value); err != nil {
+			p.add(v.Line, "%v", err)
+			return
+		}
+		ts.Name = v.Value
+	case "partitions":
+		n, err := specInt(v, 1, 1<<20)
+		if err != nil {
+			p.add(v.Line, "partitions: %v", err)
+			return
+		}
+		ts.Partitions = int32(n)
+	case "replication_factor":
+		n, err := specInt(v, 1, 32767)
+		if err != nil {
+			p.add(v.Line, "replication_factor: %v", err)
+			return
+		}
+		ts.ReplicationFactor = int16(n)
+	case "configs":
+		p.configs(ts, v)
+	default:
+		msg := fmt.Sprintf("unknown key %q in topic", k.Value)
+		if hint := specKeyHint(k.Value); hint != "" {
+			msg += fmt.Sprintf(" (did you mean %q?)", hint)
+		}
+		p.add(k.Line, "%s; a topic has name, partitions, replication_factor and configs", msg)
+	}
+}
+
+// configs reads a topic's 'configs:' mapping into ts.
+func (p *specParser) configs(ts *TopicSpec, v *yaml.Node) {
+	if v.Kind == yaml.ScalarNode && v.Tag == "!!null" {
+		return
+	}
+	if v.Kind != yaml.MappingNode {
+		p.add(v.Line, "configs must be a mapping of config name to value, e.g. retention.ms: 604800000")
+		return
+	}
+	for j := 0; j+1 < len(v.Content); j += 2 {
+		ck, cv := v.Content[j], v.Content[j+1]
+		if prev, dup := ts.ConfigLines[ck.Value]; dup {
+			p.add(ck.Line, "config %q is given twice (first at line %d)", ck.Value, prev)
+			continue
+		}
+		ts.ConfigLines[ck.Value] = ck.Line
+		switch {
+		case ck.Kind != yaml.ScalarNode || ck.Value == "" || strings.ContainsAny(ck.Value, " ="):
+			p.add(ck.Line, "bad config name %q", ck.Value)
+		case cv.Kind != yaml.ScalarNode:
+			p.add(cv.Line, "config %q: the value must be a single value (quote lists: \"compact,delete\")", ck.Value)
+		case cv.Tag == "!!null":
+			p.add(cv.Line, "config %q has no value: give one, or remove the line (and apply with --prune-configs to unset it)", ck.Value)
+		default:
+			ts.Configs[ck.Value] = cv.Value
+		}
+	}
 }
 
 func specInt(v *yaml.Node, lo, hi int64) (int64, error) {

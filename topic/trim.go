@@ -1,25 +1,23 @@
 package topic
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/twmb/franz-go/pkg/kadm"
-	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/kafkit/kafkit/internal/cmdutil"
 	"github.com/kafkit/kafkit/internal/offsetspec"
 	"github.com/kafkit/kafkit/internal/output"
+	"github.com/kafkit/kafkit/internal/text"
 )
 
 type trimOptions struct {
 	IO      *cmdutil.IOStreams
-	Client  func() (*kgo.Client, error)
+	Admin   func() (*cmdutil.Admin, error)
 	Context func(context.Context) (context.Context, context.CancelFunc, error)
 	Printer output.Printer
 
@@ -28,6 +26,7 @@ type trimOptions struct {
 	Partitions []int32 // empty: all
 	Yes        bool
 	DryRun     bool
+	Prompter   cmdutil.Prompter
 }
 
 // TrimRow is one partition of the trim plan and its outcome.
@@ -51,7 +50,7 @@ type TrimResult struct {
 }
 
 func newCmdTrim(f *cmdutil.Factory, runF func(context.Context, *trimOptions) error) *cobra.Command {
-	opts := &trimOptions{IO: f.IO, Client: f.Client, Context: f.Context}
+	opts := &trimOptions{IO: f.IO, Admin: f.Admin, Context: f.Context, Prompter: f.Confirmer()}
 	var of cmdutil.OutputFlags
 	var before string
 	var parts []int
@@ -72,8 +71,10 @@ segments are removed.
 
 kafkit prints the plan (LOG-START, HIGH-WATERMARK, NEW-LOG-START, records deleted per partition)
 and deletes only with --yes (or a "y" typed at the prompt when stdin is a terminal).
-Offsets past the high watermark are clamped to it; partitions already past the point are left
-alone. -p limits the partitions.`,
+Offsets past the high watermark are clamped to it, with a warning (the trim then deletes every
+record of that partition); partitions already past the point are left alone. -p limits the
+partitions. --dry-run prints the plan, computed client-side from the current offsets (Kafka has
+no validate-only DeleteRecords).`,
 		Example: `  kafkit topic trim orders --before 1000 --dry-run
   kafkit topic trim orders --before -7d --yes
   kafkit topic trim orders --before end -p 0,1 --yes
@@ -139,49 +140,21 @@ func trimRun(ctx context.Context, opts *trimOptions) error {
 		return err
 	}
 	defer cancel()
-	cl, err := opts.Client()
+	adm, err := opts.Admin()
 	if err != nil {
 		return err
 	}
-	m, err := fetchMetadata(ctx, cl, opts.Topic)
+	td, err := fetchTrimTopic(ctx, adm, opts)
 	if err != nil {
 		return err
 	}
-	if !exists(m, opts.Topic) {
-		return notFoundError([]string{opts.Topic})
-	}
-	td := m.Topics[opts.Topic]
-	if len(opts.Partitions) > 0 {
-		sel := kadm.PartitionDetails{}
-		for _, p := range opts.Partitions {
-			pd, ok := td.Partitions[p]
-			if !ok {
-				return fmt.Errorf("topic %q has no partition %d (it has %s)", opts.Topic, p, plural(len(td.Partitions), "partition"))
-			}
-			sel[p] = pd
-		}
-		td.Partitions = sel
-	}
-	tds := []kadm.TopicDetail{td}
-	starts, err := listOffsets(ctx, cl, tds, tsEarliest)
+	res, err := fetchTrimPlan(ctx, adm, opts, td)
 	if err != nil {
 		return err
 	}
-	ends, err := listOffsets(ctx, cl, tds, tsLatest)
-	if err != nil {
-		return err
+	for _, w := range pastEndWarnings(opts.Before, res) {
+		warnf(opts.IO, "%s", w)
 	}
-	var atTime partitionOffsets
-	if opts.Before.Kind == offsetspec.Time {
-		if atTime, err = listOffsets(ctx, cl, tds, opts.Before.Millis); err != nil {
-			return err
-		}
-	}
-	res, perr := trimPlan(opts.Topic, td.Partitions.Numbers(), opts.Before, starts, ends, atTime)
-	if perr != nil {
-		return perr
-	}
-	res.DryRun = opts.DryRun
 	if res.RecordsDeleted == 0 {
 		if err := printTrim(opts, res); err != nil {
 			return err
@@ -196,25 +169,93 @@ func trimRun(ctx context.Context, opts *trimOptions) error {
 		if err := printTrim(opts, res); err != nil {
 			return err
 		}
-		if !opts.IO.InTTY {
-			return cmdutil.UsageErrorf("this deletes %d records from topic %q: pass --yes to do it", res.RecordsDeleted, opts.Topic)
-		}
-		fmt.Fprintf(opts.IO.ErrOut, "Delete %d records from topic %q? [y/N] ", res.RecordsDeleted, opts.Topic)
-		line, _ := bufio.NewReader(opts.IO.In).ReadString('\n')
-		if a := strings.ToLower(strings.TrimSpace(line)); a != "y" && a != "yes" {
-			return fmt.Errorf("not confirmed: nothing was deleted")
+		if err := cmdutil.Confirm(opts.Prompter, false, fmt.Sprintf("Delete %s from topic %q?", text.Count(int(res.RecordsDeleted), "record"), opts.Topic)); err != nil {
+			return err
 		}
 	}
+	failed := executeTrim(ctx, adm, opts, &res)
+	if err := printTrim(opts, res); err != nil {
+		return err
+	}
+	if failed {
+		return cmdutil.SilentError
+	}
+	return nil
+}
+
+// fetchTrimTopic reads the topic and keeps the chosen partitions.
+func fetchTrimTopic(ctx context.Context, adm *cmdutil.Admin, opts *trimOptions) (kadm.TopicDetail, error) {
+	m, err := fetchMetadata(ctx, adm, opts.Topic)
+	if err != nil {
+		return kadm.TopicDetail{}, err
+	}
+	if !exists(m, opts.Topic) {
+		return kadm.TopicDetail{}, notFoundError([]string{opts.Topic})
+	}
+	td := m.Topics[opts.Topic]
+	if len(opts.Partitions) == 0 {
+		return td, nil
+	}
+	sel := kadm.PartitionDetails{}
+	for _, p := range opts.Partitions {
+		pd, ok := td.Partitions[p]
+		if !ok {
+			return td, fmt.Errorf("topic %q has no partition %d (it has %s)", opts.Topic, p, text.Count(len(td.Partitions), "partition"))
+		}
+		sel[p] = pd
+	}
+	td.Partitions = sel
+	return td, nil
+}
+
+// fetchTrimPlan reads the offsets the plan needs and computes it.
+func fetchTrimPlan(ctx context.Context, adm *cmdutil.Admin, opts *trimOptions, td kadm.TopicDetail) (TrimResult, error) {
+	tds := []kadm.TopicDetail{td}
+	starts, err := listOffsets(ctx, adm, tds, tsEarliest)
+	if err != nil {
+		return TrimResult{}, err
+	}
+	ends, err := listOffsets(ctx, adm, tds, tsLatest)
+	if err != nil {
+		return TrimResult{}, err
+	}
+	var atTime partitionOffsets
+	if opts.Before.Kind == offsetspec.Time {
+		if atTime, err = listOffsets(ctx, adm, tds, opts.Before.Millis); err != nil {
+			return TrimResult{}, err
+		}
+	}
+	res, err := trimPlan(opts.Topic, td.Partitions.Numbers(), opts.Before, starts, ends, atTime)
+	res.DryRun = opts.DryRun
+	return res, err
+}
+
+// pastEndWarnings warns, per partition, when an exact --before offset lies past the high
+// watermark: the offset is clamped, so the trim deletes every record of the partition (as
+// group seek warns about offsets past the end).
+func pastEndWarnings(spec offsetspec.Spec, res TrimResult) []string {
+	if spec.Kind != offsetspec.Exact {
+		return nil
+	}
+	var out []string
+	for _, r := range res.Partitions {
+		if spec.Offset > r.HighWatermark && r.RecordsDeleted > 0 {
+			out = append(out, fmt.Sprintf("--before %d is past the end of topic %q partition %d (high watermark %d): it deletes every record there; use --before end to say so", spec.Offset, res.Topic, r.Partition, r.HighWatermark))
+		}
+	}
+	return out
+}
+
+// executeTrim sends DeleteRecords for the planned partitions and records each result; it
+// reports whether any failed.
+func executeTrim(ctx context.Context, adm *cmdutil.Admin, opts *trimOptions, res *TrimResult) bool {
 	os := kadm.Offsets{}
 	for _, r := range res.Partitions {
 		if r.Result == "planned" {
 			os.Add(kadm.Offset{Topic: opts.Topic, Partition: r.Partition, At: r.NewLogStart})
 		}
 	}
-	rs, err := kadm.NewClient(cl).DeleteRecords(ctx, os)
-	if err != nil && len(rs) == 0 {
-		return err
-	}
+	rs, err := adm.DeleteRecords(ctx, os)
 	failed := false
 	res.RecordsDeleted = 0
 	for i := range res.Partitions {
@@ -224,28 +265,24 @@ func trimRun(ctx context.Context, opts *trimOptions) error {
 		}
 		d, ok := rs.Lookup(opts.Topic, r.Partition)
 		switch {
+		case !ok && err != nil:
+			r.Result, r.Error = resFailed, err.Error()
 		case !ok:
-			r.Result, r.Error = "failed", "no answer from the partition leader"
+			r.Result, r.Error = resFailed, "no answer from the partition leader"
 		case d.Err != nil:
-			r.Result, r.Error = "failed", kafkaErr(d.Err, "").Error()
+			r.Result, r.Error = resFailed, kafkaErr(d.Err, "").Error()
 		default:
 			r.Result = "trimmed"
 			r.NewLogStart = d.LowWatermark
 			r.RecordsDeleted = max(d.LowWatermark-r.LogStart, 0)
 			res.RecordsDeleted += r.RecordsDeleted
 		}
-		if r.Result == "failed" {
+		if r.Result == resFailed {
 			failed = true
 			errorf(opts.IO, "cannot trim topic %q partition %d: %s", opts.Topic, r.Partition, r.Error)
 		}
 	}
-	if err := printTrim(opts, res); err != nil {
-		return err
-	}
-	if failed {
-		return cmdutil.SilentError
-	}
-	return nil
+	return failed
 }
 
 // trimPlan computes, per partition, the new log start for spec; atTime holds by-time lookups.
