@@ -74,3 +74,37 @@ func TestCompatConsumerGroups(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) { runCompatCase(t, dir, c) })
 	}
 }
+
+// compatOffsetsTopic is a 12-partition topic (so that "t-10" sorts before "t-2", as
+// GetOffsetShell sorts) with records on several partitions.
+func compatOffsetsTopic(t *testing.T, topic string) {
+	t.Helper()
+	compatTopic(12, 1, nil)(t, topic)
+	var in strings.Builder
+	for i := range 200 {
+		in.WriteString("k" + itoa(i) + ",v\n")
+	}
+	MustKafkit(t, in.String(), "produce", topic, "-K", ",")
+}
+
+func TestCompatGetOffsets(t *testing.T) {
+	dir := compatLink(t)
+	const g = "kafka-get-offsets.sh"
+	cases := []compatCase{
+		{name: "latest", script: g, args: "--bootstrap-server {B} --topic {T}", setup: compatOffsetsTopic},
+		{name: "earliest", script: g, args: "--bootstrap-server {B} --topic {T} --time -2", setup: compatOffsetsTopic},
+		{name: "earliest-word", script: g, args: "--bootstrap-server {B} --topic {T} --time earliest", setup: compatOffsetsTopic},
+		{name: "max-timestamp", script: g, args: "--bootstrap-server {B} --topic {T} --time -3", setup: compatOffsetsTopic},
+		{name: "future-time", script: g, args: "--bootstrap-server {B} --topic {T} --time 4102444800000", setup: compatOffsetsTopic},
+		{name: "partitions", script: g, args: "--bootstrap-server {B} --topic {T} --partitions 0,2,11", setup: compatOffsetsTopic},
+		{name: "topic-partitions-range", script: g, args: "--bootstrap-server {B} --topic-partitions {T}:3-6", setup: compatOffsetsTopic},
+		{name: "topic-partitions-list", script: g, args: "--bootstrap-server {B} --topic-partitions {T}:1,{T}:10-", setup: compatOffsetsTopic},
+		{name: "regex", script: g, args: "--bootstrap-server {B} --topic {R} --exclude-internal-topics", setup: compatOffsetsTopic},
+		{name: "no-match", script: g, args: "--bootstrap-server {B} --topic {T}-none"},
+		{name: "bad-time", script: g, args: "--bootstrap-server {B} --topic {T} --time yesterday"},
+		{name: "topic-and-topic-partitions", script: g, args: "--bootstrap-server {B} --topic {T} --topic-partitions {T}:1"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) { runCompatCase(t, dir, c) })
+	}
+}

@@ -41,6 +41,7 @@ var compatClasses = map[string]string{
 	"kafka-console-consumer.sh": "org.apache.kafka.tools.consumer.ConsoleConsumer",
 	"kafka-console-producer.sh": "org.apache.kafka.tools.ConsoleProducer",
 	"kafka-consumer-groups.sh":  "org.apache.kafka.tools.consumer.group.ConsumerGroupCommand",
+	"kafka-get-offsets.sh":      "org.apache.kafka.tools.GetOffsetShell",
 }
 
 // compatNormalize drops what only the JVM prints (log4j lines and stack traces) and the given
