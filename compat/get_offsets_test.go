@@ -4,6 +4,9 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kmsg"
 )
 
 func TestOffsetRules(t *testing.T) {
@@ -68,5 +71,28 @@ func TestGetOffsetsOrder(t *testing.T) {
 	sort.Slice(lines, func(i, j int) bool { return tpString(lines[i]) < tpString(lines[j]) })
 	if got := strings.Join(lines, " "); got != "s:3:1 t:1:0 t:10:7 t:2:5" {
 		t.Fatalf("order %s", got)
+	}
+}
+
+func TestQuorumViews(t *testing.T) {
+	voter := func(id int32, leo, caught int64) kmsg.DescribeQuorumResponseTopicPartitionReplicaState {
+		return kmsg.DescribeQuorumResponseTopicPartitionReplicaState{ReplicaID: id, LogEndOffset: leo, LastFetchTimestamp: caught, LastCaughtUpTimestamp: caught}
+	}
+	q := quorum{part: kmsg.DescribeQuorumResponseTopicPartition{LeaderID: 1, LeaderEpoch: 3, HighWatermark: 90,
+		CurrentVoters: []kmsg.DescribeQuorumResponseTopicPartitionReplicaState{voter(1, 100, 5000), voter(2, 95, 4000), voter(3, 100, 5000)}},
+		nodes: map[int32][]kmsg.DescribeQuorumResponseNodeListener{1: {{Name: "CONTROLLER", Host: "h1", Port: 9093}}}}
+	want := "ClusterId:              c\nLeaderId:               1\nLeaderEpoch:            3\nHighWatermark:          90\n" +
+		"MaxFollowerLag:         5\nMaxFollowerLagTimeMs:   1000\n" +
+		`CurrentVoters:          [{"id": 1, "endpoints": ["CONTROLLER://h1:9093"]}, {"id": 2}, {"id": 3}]` + "\nCurrentObservers:       []"
+	if got := quorumStatus(q, "c"); got != want {
+		t.Fatalf("status:\n%s\nwant\n%s", got, want)
+	}
+	rep := quorumReplication(q, false, time.UnixMilli(6000))
+	if !strings.HasPrefix(rep, "NodeId\tDirectoryId           \tLogEndOffset\tLag\tLastFetchTimestamp\tLastCaughtUpTimestamp\tStatus  \t\n1     \t") ||
+		!strings.Contains(rep, "\t5  \t4000              \t4000                 \tFollower\t\n") {
+		t.Fatalf("replication:\n%q", rep)
+	}
+	if got := quorumTime(4000, true, time.UnixMilli(6000)); got != "2000 ms ago" {
+		t.Fatalf("human: %s", got)
 	}
 }

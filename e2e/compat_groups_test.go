@@ -108,3 +108,18 @@ func TestCompatGetOffsets(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) { runCompatCase(t, dir, c) })
 	}
 }
+
+func TestCompatMetadataQuorum(t *testing.T) {
+	dir := compatLink(t)
+	const q = "kafka-metadata-quorum.sh"
+	cases := []compatCase{
+		{name: "status", script: q, args: "--bootstrap-server {B} describe --status", volatile: true},
+		{name: "replication", script: q, args: "--bootstrap-server {B} describe --replication", volatile: true},
+		{name: "replication-human", script: q, args: "--bootstrap-server={B} describe --replication --human-readable", volatile: true},
+		{name: "neither", script: q, args: "--bootstrap-server {B} describe"},
+		{name: "human-with-status", script: q, args: "--bootstrap-server {B} describe --status --human-readable"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) { runCompatCase(t, dir, c) })
+	}
+}
