@@ -40,6 +40,8 @@ type Parsed struct {
 	values map[string][]string
 	seen   []string
 	Args   []string
+	// Raw is the command line as given, for messages that quote it.
+	Raw []string
 }
 
 // Has reports whether the option was given.
@@ -84,7 +86,7 @@ func Parse(opts []Option, args []string) (*Parsed, error) {
 	for i := range opts {
 		byName[opts[i].Name] = &opts[i]
 	}
-	p := &Parsed{values: map[string][]string{}}
+	p := &Parsed{values: map[string][]string{}, Raw: args}
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		if a == "--" {

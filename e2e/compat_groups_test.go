@@ -123,3 +123,26 @@ func TestCompatMetadataQuorum(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) { runCompatCase(t, dir, c) })
 	}
 }
+
+func TestCompatConfigs(t *testing.T) {
+	dir := compatLink(t)
+	const c = "kafka-configs.sh"
+	retention, policy := "1000000", "compact"
+	withConfigs := compatTopic(1, 1, map[string]*string{"retention.ms": &retention, "cleanup.policy": &policy})
+	cases := []compatCase{
+		{name: "describe", script: c, args: "--bootstrap-server {B} --entity-type topics --entity-name {T} --describe", setup: withConfigs},
+		{name: "describe-all", script: c, args: "--bootstrap-server {B} --entity-type topics --entity-name {T} --describe --all", setup: withConfigs},
+		{name: "describe-topic-shorthand", script: c, args: "--bootstrap-server {B} --topic {T} --describe", setup: withConfigs},
+		{name: "describe-no-overrides", script: c, args: "--bootstrap-server {B} --entity-type topics --entity-name {T} --describe", setup: compatTopic(1, 1, nil)},
+		{name: "describe-missing", script: c, args: "--bootstrap-server {B} --entity-type topics --entity-name {T} --describe", javaExitsZero: true},
+		{name: "alter-add", script: c, args: "--bootstrap-server {B} --entity-type topics --entity-name {T} --alter --add-config retention.ms=2000,segment.ms=60000", setup: compatTopic(1, 1, nil), mutates: true, state: compatTopicState},
+		{name: "alter-list-value", script: c, args: "--bootstrap-server {B} --entity-type topics --entity-name {T} --alter --add-config cleanup.policy=[compact,delete]", setup: compatTopic(1, 1, nil), mutates: true, state: compatTopicState},
+		{name: "alter-delete", script: c, args: "--bootstrap-server {B} --entity-type topics --entity-name {T} --alter --delete-config retention.ms", setup: withConfigs, mutates: true, state: compatTopicState},
+		{name: "alter-add-and-delete", script: c, args: "--bootstrap-server {B} --topic {T} --alter --add-config segment.ms=60000 --delete-config cleanup.policy", setup: withConfigs, mutates: true, state: compatTopicState},
+		{name: "alter-bad-value", script: c, args: "--bootstrap-server {B} --entity-type topics --entity-name {T} --alter --add-config retention.ms=abc", setup: compatTopic(1, 1, nil), mutates: true, state: compatTopicState},
+		{name: "alter-delete-unset", script: c, args: "--bootstrap-server {B} --entity-type topics --entity-name {T} --alter --delete-config segment.ms", setup: compatTopic(1, 1, nil), mutates: true, state: compatTopicState},
+	}
+	for _, cc := range cases {
+		t.Run(cc.name, func(t *testing.T) { runCompatCase(t, dir, cc) })
+	}
+}

@@ -46,6 +46,7 @@ var compatClasses = map[string]string{
 	"kafka-consumer-groups.sh":  "org.apache.kafka.tools.consumer.group.ConsumerGroupCommand",
 	"kafka-get-offsets.sh":      "org.apache.kafka.tools.GetOffsetShell",
 	"kafka-metadata-quorum.sh":  "org.apache.kafka.tools.MetadataQuorumCommand",
+	"kafka-configs.sh":          "kafka.admin.ConfigCommand",
 }
 
 // compatNormalize drops what only the JVM prints (log4j lines and stack traces) and the given
