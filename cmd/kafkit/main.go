@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 
+	"github.com/kafkit/kafkit/cluster"
 	"github.com/kafkit/kafkit/consume"
 	"github.com/kafkit/kafkit/group"
 	"github.com/kafkit/kafkit/internal/cmdutil"
@@ -15,7 +16,7 @@ import (
 
 func main() {
 	f := &cmdutil.Factory{IO: cmdutil.System()}
-	cmd := root.New(f, topic.NewCmdTopic, produce.NewCmdProduce, consume.NewCmdConsume, group.NewCmdGroup)
+	cmd := root.New(f, cluster.NewCmdCluster, topic.NewCmdTopic, produce.NewCmdProduce, consume.NewCmdConsume, group.NewCmdGroup)
 	ctx, stop := cmdutil.SignalContext(context.Background())
 	ran, err := cmd.ExecuteContextC(ctx)
 	f.Close()

@@ -1,5 +1,5 @@
 // Package root builds the kafkit command tree: global connection flags, the settings loader,
-// and the commands that belong to no family (version, cluster, profile, completion).
+// and the commands that belong to no family (version, profile, completion).
 package root
 
 import (
@@ -8,12 +8,11 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/kafkit/kafkit/internal/cluster"
 	"github.com/kafkit/kafkit/internal/cmdutil"
 	"github.com/kafkit/kafkit/internal/config"
 )
 
-// Family adds one command family (topic, produce, consume, group) to the root.
+// Family adds one command family (cluster, topic, produce, consume, group) to the root.
 type Family func(f *cmdutil.Factory) *cobra.Command
 
 // globalFlags are the connection flags every command accepts.
@@ -89,7 +88,7 @@ Exit codes: 0 ok, 1 failure (also partial failure), 2 usage error, 3 a check did
 		return config.Load(in)
 	}
 
-	cmd.AddCommand(newCmdVersion(f), cluster.NewCmdCluster(f), newCmdProfile(f))
+	cmd.AddCommand(newCmdVersion(f), newCmdProfile(f))
 	for _, fam := range families {
 		cmd.AddCommand(fam(f))
 	}

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kafkit/kafkit/cluster"
 	"github.com/kafkit/kafkit/internal/build"
 	"github.com/kafkit/kafkit/internal/cmdutil"
 	"github.com/kafkit/kafkit/internal/config"
@@ -26,7 +27,7 @@ func execute(t *testing.T, env map[string]string, args ...string) (int, string, 
 	t.Cleanup(func() { cmdutil.Getenv = old })
 	ios, _, out, errOut := cmdutil.Test()
 	f := &cmdutil.Factory{IO: ios}
-	cmd := New(f)
+	cmd := New(f, cluster.NewCmdCluster)
 	cmd.SetArgs(args)
 	cmd.SetOut(out)
 	cmd.SetErr(errOut)

@@ -19,7 +19,7 @@ import (
 func TestInfoRunOnKfake(t *testing.T) {
 	c := testkit.Cluster(t, kfake.Ports(0, 0, 0))
 	env := testkit.Factory(t, c)
-	opts := &infoOptions{IO: env.F.IO, Client: env.F.Client, Context: env.F.Context, Printer: output.Printer{Format: output.Table}, Now: time.Now}
+	opts := &infoOptions{IO: env.F.IO, Admin: env.F.Admin, Context: env.F.Context, Printer: output.Printer{Format: output.Table}, Now: time.Now}
 	if err := infoRun(context.Background(), opts); err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +44,7 @@ func TestInfoRunOnKfake(t *testing.T) {
 func TestInfoJSONOnKfake(t *testing.T) {
 	c := testkit.Cluster(t)
 	env := testkit.Factory(t, c)
-	opts := &infoOptions{IO: env.F.IO, Client: env.F.Client, Context: env.F.Context, Printer: output.Printer{Format: output.JSON}, Now: time.Now}
+	opts := &infoOptions{IO: env.F.IO, Admin: env.F.Admin, Context: env.F.Context, Printer: output.Printer{Format: output.JSON}, Now: time.Now}
 	if err := infoRun(context.Background(), opts); err != nil {
 		t.Fatal(err)
 	}
