@@ -7,7 +7,6 @@ import (
 	"crypto/x509"
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -55,7 +54,7 @@ func Options(s config.Settings, w *Watcher, log kgo.Logger) ([]kgo.Opt, error) {
 		opts = append(opts, kgo.WithLogger(log))
 	}
 	if s.TLS.Enabled {
-		cfg, err := TLSConfig(s.TLS, os.ReadFile)
+		cfg, err := TLSConfig(s.TLS, config.ReadFile)
 		if err != nil {
 			return nil, err
 		}
