@@ -120,16 +120,16 @@ func TestLoadProfileSASLAndTLS(t *testing.T) {
 
 func TestLoadErrors(t *testing.T) {
 	files := fakeFS{
-		"/cfg.yaml":  profiles,
-		"/bad.yaml":  "profiles:\n  a:\n    brokerz: x\n",
-		"/bad2.yaml": "profiles:\n  a:\n    timeout: soon\n",
-		"/jks":       "\xfe\xed\xfe\xed\x00\x00\x00\x02",
-		"/jks.props": "security.protocol=SSL\nssl.truststore.location=/jks\nssl.truststore.password=changeit\n",
-		"/gss.props": "security.protocol=SASL_PLAINTEXT\nsasl.jaas.config=com.sun.security.auth.module.Krb5LoginModule required;\n",
-		"/typ.props": "ssl.truststore.type=JKS\nssl.truststore.location=/x.jks\n",
-		"/bin.props": "bootstrap.servers=a:1\n\x00\x01\x02\x1b[31m=x\n",
+		"/cfg.yaml":     profiles,
+		"/bad.yaml":     "profiles:\n  a:\n    brokerz: x\n",
+		"/bad2.yaml":    "profiles:\n  a:\n    timeout: soon\n",
+		"/jks":          "\xfe\xed\xfe\xed\x00\x00\x00\x02",
+		"/jks.props":    "security.protocol=SSL\nssl.truststore.location=/jks\nssl.truststore.password=changeit\n",
+		"/gss.props":    "security.protocol=SASL_PLAINTEXT\nsasl.jaas.config=com.sun.security.auth.module.Krb5LoginModule required;\n",
+		"/typ.props":    "ssl.truststore.type=JKS\nssl.truststore.location=/x.jks\n",
+		"/bin.props":    "bootstrap.servers=a:1\n\x00\x01\x02\x1b[31m=x\n",
 		"/latin1.props": "client.id=caf\xe9\n",
-		"/bigpw":     strings.Repeat("p", 64<<10+1),
+		"/bigpw":        strings.Repeat("p", 64<<10+1),
 	}
 	tests := []struct {
 		name string
