@@ -33,16 +33,14 @@ func Options(s config.Settings, w *Watcher, log kgo.Logger) ([]kgo.Opt, error) {
 	if clientID == "" {
 		clientID = build.ClientID()
 	}
-	dial := 5 * time.Second
-	if s.Timeout < dial {
-		dial = s.Timeout
-	}
+	bound := RequestBound(s.Timeout)
+	dial := min(bound, 5*time.Second)
 	opts := []kgo.Opt{
 		kgo.SeedBrokers(s.Brokers...),
 		kgo.ClientID(clientID),
 		kgo.SoftwareNameAndVersion("kafkit", build.Version),
 		kgo.DialTimeout(dial),
-		kgo.RequestTimeoutOverhead(s.Timeout),
+		kgo.RequestTimeoutOverhead(bound),
 		kgo.RetryTimeout(s.Timeout),
 		// A CLI runs briefly and often reads what it just wrote: refresh metadata eagerly.
 		kgo.MetadataMinAge(250 * time.Millisecond),
@@ -72,6 +70,17 @@ func Options(s config.Settings, w *Watcher, log kgo.Logger) ([]kgo.Opt, error) {
 		return nil, fmt.Errorf("unsupported SASL mechanism %q", s.SASL.Mechanism)
 	}
 	return opts, nil
+}
+
+// RequestBound is how long one connection attempt or one request may wait for a broker's answer
+// (on top of the request's own timeout field): a third of --timeout, at least 500 ms (or the
+// whole timeout when shorter) and at most 10 s, kgo's default. A broker that accepts connections
+// and never answers (frozen, overloaded) then costs a third of the timeout, and kgo retries on
+// another broker within what is left.
+func RequestBound(timeout time.Duration) time.Duration {
+	b := timeout / 3
+	b = min(b, 10*time.Second)
+	return max(b, min(500*time.Millisecond, timeout))
 }
 
 // New builds a kgo client for s; extra options are applied last and win. The client does not
