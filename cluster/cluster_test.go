@@ -144,3 +144,29 @@ func TestAPIVersionsView(t *testing.T) {
 		}
 	}
 }
+
+// One broker accepts requests and never answers (kill -STOP): `cluster info` still answers from
+// the other two within --timeout.
+func TestInfoWithFrozenBroker(t *testing.T) {
+	c := testkit.Cluster(t)
+	thaw := make(chan struct{})
+	t.Cleanup(func() { close(thaw) })
+	c.Control(func(kmsg.Request) (kmsg.Response, error, bool) {
+		c.KeepControl()
+		if c.CurrentNode() == 1 {
+			c.SleepControl(func() { <-thaw })
+		}
+		return nil, nil, false
+	})
+	for i := 0; i < 3; i++ {
+		env := testkit.Factory(t, c)
+		opts := &infoOptions{IO: env.F.IO, Admin: env.F.Admin, Context: env.F.Context, Printer: output.Printer{Format: output.JSON}, Now: time.Now}
+		start := time.Now()
+		if err := infoRun(context.Background(), opts); err != nil {
+			t.Fatalf("run %d: %v after %s", i, env.F.Explain(err), time.Since(start))
+		}
+		if !strings.Contains(env.Out.String(), `"cluster_id": "kfake"`) {
+			t.Errorf("run %d: %s", i, env.Out.String())
+		}
+	}
+}
