@@ -49,7 +49,8 @@ type Watcher struct {
 	fatal     *ConnError
 	connected bool
 	refused   map[string]bool
-	lastRead  string                // the address of the last response read, to name a port that answers garbage
+	lastRead  kgo.BrokerMetadata    // the broker of the last response read, to name a port that answers garbage
+	read      bool                  // lastRead is set
 	silent    map[string]*ConnError // brokers that accepted a connection and did not answer
 	cancels   []context.CancelCauseFunc
 }
@@ -63,13 +64,15 @@ func NewWatcher(s config.Settings) *Watcher {
 // but did not answer within the per-request bound (frozen, overloaded), and remembers which
 // address answered last, so that an answer that is not Kafka's can be blamed on it.
 func (w *Watcher) OnBrokerRead(meta kgo.BrokerMetadata, _ int16, _ int, _, _ time.Duration, err error) {
-	addr := net.JoinHostPort(meta.Host, fmt.Sprint(meta.Port))
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	w.lastRead = addr
+	w.lastRead, w.read = meta, true
+	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, kgo.ErrClientClosed) {
+		return // the common case, once per response: nothing else to do
+	}
+	addr := net.JoinHostPort(meta.Host, fmt.Sprint(meta.Port))
 	var ne net.Error
 	switch {
-	case err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, kgo.ErrClientClosed):
 	case errors.As(err, &ne) && ne.Timeout():
 		w.last = &ConnError{Addr: addr, Err: err,
 			Cause: fmt.Sprintf("the broker accepted the connection but did not answer within %s", RequestBound(w.settings.Timeout)),
@@ -147,12 +150,12 @@ func (w *Watcher) Explain(err error) error {
 		return fatal
 	}
 	if notKafka(err) {
+		addr := strings.Join(w.settings.Brokers, ",")
 		w.mu.Lock()
-		addr := w.lastRead
-		w.mu.Unlock()
-		if addr == "" {
-			addr = strings.Join(w.settings.Brokers, ",")
+		if w.read {
+			addr = net.JoinHostPort(w.lastRead.Host, fmt.Sprint(w.lastRead.Port))
 		}
+		w.mu.Unlock()
 		ce, _ := classify(addr, true, err, w.settings)
 		if ce.Hint == "" { // not HTTP nor TLS: a correlation ID mismatch, a short answer
 			ce.Cause = "the answer is not in the Kafka protocol: this port is not a Kafka listener"

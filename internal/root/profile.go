@@ -81,11 +81,11 @@ func profileListRun(io *cmdutil.IOStreams, p output.Printer, path string, readFi
 		return p.Print(io.Out, []ProfileRow{}, func(t *output.Text) error { return nil })
 	}
 	if err != nil {
-		return err
+		return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: fmt.Errorf("reading profile file: %v", err)}
 	}
 	pf, err := config.ParseProfiles(data, path)
 	if err != nil {
-		return err
+		return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: err}
 	}
 	rows := []ProfileRow{}
 	for _, name := range pf.Names() {

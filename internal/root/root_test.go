@@ -228,6 +228,21 @@ func TestProfileList(t *testing.T) {
 	}
 }
 
+func TestProfileListBadFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	os.WriteFile(path, []byte("profiles:\n  dev:\n    broker: a:1\n"), 0o600)
+	for p, want := range map[string]string{
+		path:        path + `:3: profile "dev": unknown key "broker"; valid keys here: brokers, client_id, command_config, sasl, timeout, tls`,
+		"/dev/zero": "reading profile file: read /dev/zero: is a device, not a regular file; kafkit reads settings from regular files only",
+	} {
+		ios, _, out, _ := cmdutil.Test()
+		err := profileListRun(ios, output.Printer{Format: output.Table}, p, config.ReadFile)
+		if cmdutil.ExitCode(err) != 2 || err.Error() != want || out.Len() != 0 {
+			t.Errorf("%s: exit %d, %v; want %s", p, cmdutil.ExitCode(err), err, want)
+		}
+	}
+}
+
 func TestReportExplainsAndMapsCodes(t *testing.T) {
 	var b bytes.Buffer
 	if code := cmdutil.Report(&b, nil, context.Background(), nil, cmdutil.CheckFailed("lag 12 > 10")); code != 3 || b.String() != "error: lag 12 > 10\n" {
