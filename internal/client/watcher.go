@@ -49,15 +49,41 @@ type Watcher struct {
 	fatal     *ConnError
 	connected bool
 	refused   map[string]bool
-	lastRead  kgo.BrokerMetadata    // the broker of the last response read, to name a port that answers garbage
-	read      bool                  // lastRead is set
-	silent    map[string]*ConnError // brokers that accepted a connection and did not answer
+	lastRead  kgo.BrokerMetadata // the broker of the last response read, to name a port that answers garbage
+	read      bool               // lastRead is set
+	silent    map[string]silence // brokers that accepted a connection and did not answer
 	cancels   []context.CancelCauseFunc
 }
 
 // NewWatcher returns a watcher for clients built from s.
 func NewWatcher(s config.Settings) *Watcher {
-	return &Watcher{settings: s, refused: map[string]bool{}, silent: map[string]*ConnError{}}
+	return &Watcher{settings: s, refused: map[string]bool{}, silent: map[string]silence{}}
+}
+
+// silence is a broker that accepted a connection and did not answer, and when that was seen.
+type silence struct {
+	ce *ConnError
+	at time.Time
+}
+
+// errSilent is the dial error for a broker that was silent a moment ago: kgo moves on to another
+// broker at once instead of losing another request bound on it.
+type errSilent struct{ addr string }
+
+func (e errSilent) Error() string {
+	return "skipped " + e.addr + ": it accepted a connection and did not answer a moment ago"
+}
+func (errSilent) Timeout() bool   { return true }
+func (errSilent) Temporary() bool { return true }
+
+// skip reports whether addr did not answer within the last --timeout. A one-shot command then
+// never waits on the same silent broker twice; a stream (consume, produce) tries it again once
+// per --timeout.
+func (w *Watcher) skip(addr string) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	sl, ok := w.silent[addr]
+	return ok && time.Since(sl.at) < w.settings.Timeout
 }
 
 // OnBrokerRead implements kgo.HookBrokerRead: it names a broker that accepted the connection
@@ -77,7 +103,7 @@ func (w *Watcher) OnBrokerRead(meta kgo.BrokerMetadata, _ int16, _ int, _, _ tim
 		w.last = &ConnError{Addr: addr, Err: err,
 			Cause: fmt.Sprintf("the broker accepted the connection but did not answer within %s", RequestBound(w.settings.Timeout)),
 			Hint:  "it may be frozen or overloaded; kafkit tried the other brokers: check this one, or raise --timeout"}
-		w.silent[addr] = w.last
+		w.silent[addr] = silence{ce: w.last, at: time.Now()}
 	default:
 		w.last, _ = classify(addr, meta.NodeID < 0, err, w.settings)
 	}
@@ -115,8 +141,8 @@ func (w *Watcher) OnBrokerConnect(meta kgo.BrokerMetadata, _ time.Duration, _ ne
 	}
 	seed := meta.NodeID < 0
 	ce, fatal := classify(addr, seed, err, w.settings)
-	if sc := w.silent[addr]; sc != nil && ce.Cause == "connection timed out" {
-		ce = sc // the connection was made; its first request timed out (OnBrokerRead said so)
+	if sl, ok := w.silent[addr]; ok && ce.Cause == "connection timed out" {
+		ce = sl.ce // the connection was made but its first request timed out (OnBrokerRead said so), or it was skipped
 	}
 	w.last = ce
 	if !fatal && seed && !w.connected {
