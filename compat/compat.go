@@ -7,7 +7,6 @@ package compat
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -15,6 +14,7 @@ import (
 
 	"github.com/kafkit/kafkit/internal/cmdutil"
 	"github.com/kafkit/kafkit/internal/config"
+	"github.com/kafkit/kafkit/internal/root"
 )
 
 // KafkaVersion is the version of the Java tools whose behaviour and output compat matches;
@@ -140,15 +140,15 @@ func useJavaConnection(f *cmdutil.Factory, p *Parsed) {
 		}
 	}
 	f.LoadSettings = func() (config.Settings, []string, error) {
-		in := config.Inputs{CommandConfigPath: commandConfig, Getenv: cmdutil.Getenv, ReadFile: os.ReadFile}
-		in.ConfigDir, _ = os.UserConfigDir()
+		in := root.DefaultInputs()
+		in.CommandConfigPath = commandConfig
 		if bootstrap != "" {
 			in.Flags.Brokers = &bootstrap
 		}
 		if clientID != "" {
 			in.Flags.ClientID = &clientID
 		}
-		return config.Load(in)
+		return root.LoadSettings(in)
 	}
 }
 

@@ -216,7 +216,7 @@ func TestProfileFile(t *testing.T) {
 		t.Errorf("profile list: %s", r)
 	}
 	r = KafkitEnv(t, env, "", "--profile", "nope", "cluster", "info")
-	if r.Code != 1 || !strings.Contains(r.Stderr, `profile "nope" not found`) {
+	if r.Code != 2 || !strings.Contains(r.Stderr, `profile "nope" not found`) {
 		t.Errorf("unknown profile: %s", r)
 	}
 }

@@ -3,11 +3,12 @@
 package client
 
 import (
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
 	"io"
-	"os"
+	"net"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -34,16 +35,13 @@ func Options(s config.Settings, w *Watcher, log kgo.Logger) ([]kgo.Opt, error) {
 	if clientID == "" {
 		clientID = build.ClientID()
 	}
-	dial := 5 * time.Second
-	if s.Timeout < dial {
-		dial = s.Timeout
-	}
+	bound := RequestBound(s.Timeout)
+	dial := min(bound, 5*time.Second)
 	opts := []kgo.Opt{
 		kgo.SeedBrokers(s.Brokers...),
 		kgo.ClientID(clientID),
 		kgo.SoftwareNameAndVersion("kafkit", build.Version),
-		kgo.DialTimeout(dial),
-		kgo.RequestTimeoutOverhead(s.Timeout),
+		kgo.RequestTimeoutOverhead(bound),
 		kgo.RetryTimeout(s.Timeout),
 		// A CLI runs briefly and often reads what it just wrote: refresh metadata eagerly.
 		kgo.MetadataMinAge(250 * time.Millisecond),
@@ -54,13 +52,15 @@ func Options(s config.Settings, w *Watcher, log kgo.Logger) ([]kgo.Opt, error) {
 	if log != nil {
 		opts = append(opts, kgo.WithLogger(log))
 	}
+	var tlsCfg *tls.Config
 	if s.TLS.Enabled {
-		cfg, err := TLSConfig(s.TLS, os.ReadFile)
+		cfg, err := TLSConfig(s.TLS, config.ReadFile)
 		if err != nil {
 			return nil, err
 		}
-		opts = append(opts, kgo.DialTLSConfig(cfg))
+		tlsCfg = cfg
 	}
+	opts = append(opts, kgo.Dialer(dialFunc(&net.Dialer{Timeout: dial}, tlsCfg, w)))
 	switch s.SASL.Mechanism {
 	case "":
 	case "PLAIN":
@@ -73,6 +73,39 @@ func Options(s config.Settings, w *Watcher, log kgo.Logger) ([]kgo.Opt, error) {
 		return nil, fmt.Errorf("unsupported SASL mechanism %q", s.SASL.Mechanism)
 	}
 	return opts, nil
+}
+
+// dialFunc dials brokers as kgo's own dialer does (TLS with the broker's host as server name
+// unless one is set), except that a broker the watcher saw silent a moment ago is skipped at once.
+func dialFunc(d *net.Dialer, tlsCfg *tls.Config, w *Watcher) func(context.Context, string, string) (net.Conn, error) {
+	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+		if w != nil && w.skip(addr) {
+			return nil, errSilent{addr: addr}
+		}
+		if tlsCfg == nil {
+			return d.DialContext(ctx, network, addr)
+		}
+		c := tlsCfg.Clone()
+		if c.ServerName == "" {
+			host, _, err := net.SplitHostPort(addr)
+			if err != nil {
+				return nil, fmt.Errorf("unable to split host:port for dialing: %w", err)
+			}
+			c.ServerName = host
+		}
+		return (&tls.Dialer{NetDialer: d, Config: c}).DialContext(ctx, network, addr)
+	}
+}
+
+// RequestBound is how long one connection attempt or one request may wait for a broker's answer
+// (on top of the request's own timeout field): a third of --timeout, at least 500 ms (or the
+// whole timeout when shorter) and at most 10 s, kgo's default. A broker that accepts connections
+// and never answers (frozen, overloaded) then costs a third of the timeout, and kgo retries on
+// another broker within what is left.
+func RequestBound(timeout time.Duration) time.Duration {
+	b := timeout / 3
+	b = min(b, 10*time.Second)
+	return max(b, min(500*time.Millisecond, timeout))
 }
 
 // New builds a kgo client for s; extra options are applied last and win. The client does not

@@ -13,6 +13,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kbin"
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 
@@ -48,12 +49,70 @@ type Watcher struct {
 	fatal     *ConnError
 	connected bool
 	refused   map[string]bool
+	lastRead  kgo.BrokerMetadata // the broker of the last response read, to name a port that answers garbage
+	read      bool               // lastRead is set
+	silent    map[string]silence // brokers that accepted a connection and did not answer
 	cancels   []context.CancelCauseFunc
 }
 
 // NewWatcher returns a watcher for clients built from s.
 func NewWatcher(s config.Settings) *Watcher {
-	return &Watcher{settings: s, refused: map[string]bool{}}
+	return &Watcher{settings: s, refused: map[string]bool{}, silent: map[string]silence{}}
+}
+
+// silence is a broker that accepted a connection and did not answer, and when that was seen.
+type silence struct {
+	ce *ConnError
+	at time.Time
+}
+
+// errSilent is the dial error for a broker that was silent a moment ago: kgo moves on to another
+// broker at once instead of losing another request bound on it.
+type errSilent struct{ addr string }
+
+func (e errSilent) Error() string {
+	return "skipped " + e.addr + ": it accepted a connection and did not answer a moment ago"
+}
+func (errSilent) Timeout() bool   { return true }
+func (errSilent) Temporary() bool { return true }
+
+// skip reports whether addr did not answer within the last --timeout. A one-shot command then
+// never waits on the same silent broker twice; a stream (consume, produce) tries it again once
+// per --timeout.
+func (w *Watcher) skip(addr string) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	sl, ok := w.silent[addr]
+	return ok && time.Since(sl.at) < w.settings.Timeout
+}
+
+// OnBrokerRead implements kgo.HookBrokerRead: it names a broker that accepted the connection
+// but did not answer within the per-request bound (frozen, overloaded), and remembers which
+// address answered last, so that an answer that is not Kafka's can be blamed on it.
+func (w *Watcher) OnBrokerRead(meta kgo.BrokerMetadata, _ int16, _ int, _, _ time.Duration, err error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.lastRead, w.read = meta, true
+	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, kgo.ErrClientClosed) {
+		return // the common case, once per response: nothing else to do
+	}
+	addr := net.JoinHostPort(meta.Host, fmt.Sprint(meta.Port))
+	var ne net.Error
+	switch {
+	case errors.As(err, &ne) && ne.Timeout():
+		w.last = &ConnError{Addr: addr, Err: err,
+			Cause: fmt.Sprintf("the broker accepted the connection but did not answer within %s", RequestBound(w.settings.Timeout)),
+			Hint:  "it may be frozen or overloaded; kafkit tried the other brokers: check this one, or raise --timeout"}
+		w.silent[addr] = silence{ce: w.last, at: time.Now()}
+	default:
+		w.last, _ = classify(addr, meta.NodeID < 0, err, w.settings)
+	}
+}
+
+// notKafka reports an answer that is not in the Kafka protocol: another service on the port.
+func notKafka(err error) bool {
+	s := err.Error()
+	return strings.Contains(s, "correlation ID mismatch") || strings.Contains(s, "invalid large response size") || errors.Is(err, kbin.ErrNotEnoughData)
 }
 
 // Watch returns a child of ctx that is cancelled when a fatal connection error is seen.
@@ -82,6 +141,9 @@ func (w *Watcher) OnBrokerConnect(meta kgo.BrokerMetadata, _ time.Duration, _ ne
 	}
 	seed := meta.NodeID < 0
 	ce, fatal := classify(addr, seed, err, w.settings)
+	if sl, ok := w.silent[addr]; ok && ce.Cause == "connection timed out" {
+		ce = sl.ce // the connection was made but its first request timed out (OnBrokerRead said so), or it was skipped
+	}
 	w.last = ce
 	if !fatal && seed && !w.connected {
 		switch {
@@ -112,6 +174,20 @@ func (w *Watcher) Explain(err error) error {
 	w.mu.Unlock()
 	if fatal != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || isConnRelated(err)) {
 		return fatal
+	}
+	if notKafka(err) {
+		addr := strings.Join(w.settings.Brokers, ",")
+		w.mu.Lock()
+		if w.read {
+			addr = net.JoinHostPort(w.lastRead.Host, fmt.Sprint(w.lastRead.Port))
+		}
+		w.mu.Unlock()
+		ce, _ := classify(addr, true, err, w.settings)
+		if ce.Hint == "" { // not HTTP nor TLS: a correlation ID mismatch, a short answer
+			ce.Cause = "the answer is not in the Kafka protocol: this port is not a Kafka listener"
+			ce.Hint = "check the port in --brokers / KAFKIT_BROKERS: another service (HTTP, TLS, a proxy) answers there"
+		}
+		return ce
 	}
 	var firstEOF *kgo.ErrFirstReadEOF
 	if errors.Is(err, kerr.SaslAuthenticationFailed) || errors.As(err, &firstEOF) {
@@ -146,52 +222,108 @@ func isRefused(err error) bool {
 // classify explains one connection error and says whether retrying is pointless.
 func classify(addr string, seed bool, err error, s config.Settings) (*ConnError, bool) {
 	ce := &ConnError{Addr: addr, Err: err}
-	host, _, _ := net.SplitHostPort(addr)
-	var dnsErr *net.DNSError
-	var certErr *tls.CertificateVerificationError
-	var unknownAuth x509.UnknownAuthorityError
-	var hostErr x509.HostnameError
-	var firstEOF *kgo.ErrFirstReadEOF
-	switch {
-	case errors.As(err, &dnsErr) && (dnsErr.IsNotFound || strings.Contains(dnsErr.Err, "no such host")):
-		ce.Cause = "no such host"
-		switch {
-		case strings.HasSuffix(host, ".svc.cluster.local") || strings.HasSuffix(host, ".svc"):
-			if seed {
-				ce.Hint = "this in-cluster address only resolves inside Kubernetes; outside the cluster, pass --brokers or set KAFKIT_BROKERS"
-			} else {
-				ce.Hint = "the cluster advertises this in-cluster name (advertised.listeners), which only resolves inside Kubernetes: run kafkit in the cluster (kubectl exec) or use a listener advertised for outside clients"
-			}
-		case seed:
-			ce.Hint = "check the host name in --brokers / KAFKIT_BROKERS"
-		default:
-			ce.Hint = "the cluster advertises this name (advertised.listeners) and it does not resolve from here"
+	for _, c := range []func(*ConnError, bool, error, config.Settings) (bool, bool){classifyDNS, classifySASL, classifyTLS, classifyClosed, classifyNet} {
+		if matched, fatal := c(ce, seed, err, s); matched {
+			return ce, fatal
 		}
-		return ce, true
+	}
+	ce.Cause = strings.TrimPrefix(err.Error(), "unable to dial: ")
+	return ce, false
+}
+
+// classifyDNS explains a name that does not resolve; in-cluster names get their own hint.
+func classifyDNS(ce *ConnError, seed bool, err error, _ config.Settings) (matched, fatal bool) {
+	var dnsErr *net.DNSError
+	if !errors.As(err, &dnsErr) || !(dnsErr.IsNotFound || strings.Contains(dnsErr.Err, "no such host")) {
+		return false, false
+	}
+	host, _, _ := net.SplitHostPort(ce.Addr)
+	ce.Cause = "no such host"
+	switch {
+	case strings.HasSuffix(host, ".svc.cluster.local") || strings.HasSuffix(host, ".svc"):
+		if seed {
+			ce.Hint = "this in-cluster address only resolves inside Kubernetes; outside the cluster, pass --brokers or set KAFKIT_BROKERS"
+		} else {
+			ce.Hint = "the cluster advertises this in-cluster name (advertised.listeners), which only resolves inside Kubernetes: run kafkit in the cluster (kubectl exec) or use a listener advertised for outside clients"
+		}
+	case seed:
+		ce.Hint = "check the host name in --brokers / KAFKIT_BROKERS"
+	default:
+		ce.Hint = "the cluster advertises this name (advertised.listeners) and it does not resolve from here"
+	}
+	return true, true
+}
+
+// classifySASL explains an authentication the broker refused.
+func classifySASL(ce *ConnError, _ bool, err error, s config.Settings) (matched, fatal bool) {
+	switch {
 	case errors.Is(err, kerr.SaslAuthenticationFailed):
 		ce.Cause = fmt.Sprintf("authentication failed for user %q with %s", s.SASL.User, s.SASL.Mechanism)
 		ce.Hint = "check the user name and password (--sasl-user, --sasl-password-file / KAFKIT_SASL_PASSWORD) and the mechanism (--sasl-mechanism)"
-		return ce, true
 	case errors.Is(err, kerr.UnsupportedSaslMechanism):
 		ce.Cause = fmt.Sprintf("the broker does not accept SASL mechanism %s", s.SASL.Mechanism)
-		ce.Hint = "try --sasl-mechanism SCRAM-SHA-256, SCRAM-SHA-512 or PLAIN as the listener is configured"
-		return ce, true
+		ce.Hint = "try " + otherMechanisms(s.SASL.Mechanism) + " as the listener is configured"
 	case errors.Is(err, kerr.IllegalSaslState):
 		ce.Cause = "this listener does not expect SASL"
 		ce.Hint = "drop the --sasl-* settings or use the SASL listener's port"
-		return ce, true
+	default:
+		return false, false
+	}
+	return true, true
+}
+
+// otherMechanisms suggests the mechanisms not just tried: "--sasl-mechanism SCRAM-SHA-256 or
+// SCRAM-SHA-512".
+func otherMechanisms(tried string) string {
+	var others []string
+	for _, m := range config.Mechanisms {
+		if m != tried {
+			others = append(others, m)
+		}
+	}
+	if len(others) == 1 {
+		return "--sasl-mechanism " + others[0]
+	}
+	return "--sasl-mechanism " + strings.Join(others[:len(others)-1], ", ") + " or " + others[len(others)-1]
+}
+
+// classifyTLS explains certificate problems and TLS spoken to plaintext (or the reverse).
+func classifyTLS(ce *ConnError, _ bool, err error, s config.Settings) (matched, fatal bool) {
+	var certErr *tls.CertificateVerificationError
+	var unknownAuth x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	msg := err.Error()
+	switch {
 	case errors.As(err, &hostErr):
 		ce.Cause = "the broker's TLS certificate does not match the host name: " + strings.TrimPrefix(hostErr.Error(), "x509: ")
 		ce.Hint = "pass the name on the certificate with --tls-server-name, or connect by that name"
-		return ce, true
 	case errors.As(err, &unknownAuth):
 		ce.Cause = "the broker's TLS certificate is not signed by a trusted CA"
 		ce.Hint = "pass the cluster's CA with --tls-ca FILE (PEM)"
-		return ce, true
 	case errors.As(err, &certErr):
 		ce.Cause = "the broker's TLS certificate was rejected: " + strings.TrimPrefix(certErr.Err.Error(), "x509: ")
 		ce.Hint = "check the certificate and --tls-ca"
-		return ce, true
+	case strings.Contains(msg, "tls alert") || strings.Contains(msg, "plaintext connection speaking to a tls endpoint"):
+		ce.Cause = "the broker answered with TLS to a plaintext connection"
+		ce.Hint = "this is a TLS listener: add --tls (and --tls-ca if the CA is private)"
+	case strings.Contains(msg, "first record does not look like a TLS handshake"):
+		ce.Cause = "the broker did not answer the TLS handshake with TLS"
+		ce.Hint = "this looks like a plaintext listener: drop --tls, or use the TLS listener's port"
+	case strings.Contains(msg, "beginning of an HTTP response"):
+		ce.Cause = "this port answered in HTTP: it is not a Kafka listener"
+		ce.Hint = "check the port in --brokers / KAFKIT_BROKERS (Kafka's client port is usually 9092)"
+	default:
+		return false, false
+	}
+	return true, true
+}
+
+// classifyClosed explains a connection the broker closed: a listener that wants SASL or TLS,
+// or the reverse.
+func classifyClosed(ce *ConnError, _ bool, err error, s config.Settings) (matched, fatal bool) {
+	var firstEOF *kgo.ErrFirstReadEOF
+	closed := errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET)
+	switch {
 	case errors.As(err, &firstEOF):
 		switch msg := firstEOF.Error(); {
 		case strings.Contains(msg, "SASL"):
@@ -204,38 +336,34 @@ func classify(addr string, seed bool, err error, s config.Settings) (*ConnError,
 			ce.Cause = "the broker closed the connection at once"
 			ce.Hint = "this looks like a TLS listener: add --tls (and --tls-ca), or use the plaintext port"
 		}
-		return ce, true
-	case strings.Contains(err.Error(), "tls alert") || strings.Contains(err.Error(), "plaintext connection speaking to a tls endpoint"):
-		ce.Cause = "the broker answered with TLS to a plaintext connection"
-		ce.Hint = "this is a TLS listener: add --tls (and --tls-ca if the CA is private)"
-		return ce, true
-	case strings.Contains(err.Error(), "first record does not look like a TLS handshake"):
-		ce.Cause = "the broker did not answer the TLS handshake with TLS"
-		ce.Hint = "this looks like a plaintext listener: drop --tls, or use the TLS listener's port"
-		return ce, true
-	case s.TLS.Enabled && (errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET)):
+		return true, true
+	case s.TLS.Enabled && closed:
 		ce.Cause = "the broker closed the connection during the TLS handshake"
 		ce.Hint = "this looks like a plaintext listener: drop --tls, or use the TLS listener's port"
-		return ce, false // fatal only before any connection worked: see OnBrokerConnect
-	case s.SASL.Mechanism != "" && (errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET)):
+		return true, false // fatal only before any connection worked: see OnBrokerConnect
+	case s.SASL.Mechanism != "" && closed:
 		ce.Cause = "the broker closed the connection during SASL authentication"
 		ce.Hint = fmt.Sprintf("check user %q, the password and --sasl-mechanism %s, and that this port is a SASL listener", s.SASL.User, s.SASL.Mechanism)
-		return ce, false // fatal only before any connection worked: see OnBrokerConnect
+		return true, false // fatal only before any connection worked: see OnBrokerConnect
+	}
+	return false, false
+}
+
+// classifyNet explains refused, unroutable and timed-out connections; retrying may help.
+func classifyNet(ce *ConnError, _ bool, err error, _ config.Settings) (matched, fatal bool) {
+	var ne net.Error
+	switch {
 	case errors.Is(err, syscall.ECONNREFUSED):
 		ce.Cause = "connection refused"
 		ce.Hint = "nothing listens there: check the host and port in --brokers / KAFKIT_BROKERS"
-		return ce, false
 	case errors.Is(err, syscall.EHOSTUNREACH) || errors.Is(err, syscall.ENETUNREACH):
 		ce.Cause = "no route to host"
 		ce.Hint = "check the address and the network path"
-		return ce, false
-	}
-	var ne net.Error
-	if errors.As(err, &ne) && ne.Timeout() {
+	case errors.As(err, &ne) && ne.Timeout():
 		ce.Cause = "connection timed out"
 		ce.Hint = "a firewall may drop the traffic, or the address is wrong"
-		return ce, false
+	default:
+		return false, false
 	}
-	ce.Cause = strings.TrimPrefix(err.Error(), "unable to dial: ")
-	return ce, false
+	return true, false
 }

@@ -13,32 +13,37 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// Interrupted is the cancellation cause of the root context when SIGINT or SIGTERM arrives;
+// Interrupted is the cancellation cause of the root context when SIGINT, SIGTERM or SIGQUIT arrives;
 // commands that stream read it with context.Cause to pick their exit path.
 type Interrupted struct{ Signal os.Signal }
 
 func (i Interrupted) Error() string { return "interrupted by " + i.Signal.String() }
 
-// ExitCode is 130 for SIGINT and 143 for SIGTERM, as shells report them.
+// ExitCode is 128 + the signal number, as shells report a process killed by it: 130 for SIGINT,
+// 143 for SIGTERM, 131 for SIGQUIT.
 func (i Interrupted) ExitCode() int {
-	if i.Signal == syscall.SIGTERM {
-		return 143
+	if s, ok := i.Signal.(syscall.Signal); ok && s > 0 {
+		return 128 + int(s)
 	}
 	return 130
 }
 
-// SignalContext returns a context cancelled with an Interrupted cause on the first SIGINT or
-// SIGTERM; a second signal kills the process the default way.
+// stopSignals end a command cleanly. SIGQUIT is one of them: Go's default (a goroutine dump and
+// exit 2, which reads as a usage error) is no answer for a user who pressed Ctrl-\.
+var stopSignals = []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGQUIT}
+
+// SignalContext returns a context cancelled with an Interrupted cause on the first SIGINT,
+// SIGTERM or SIGQUIT; a second signal kills the process the default way.
 func SignalContext(parent context.Context) (context.Context, func()) {
 	ctx, cancel := context.WithCancelCause(parent)
 	ch := make(chan os.Signal, 1)
-	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	signal.Notify(ch, stopSignals...)
 	done := make(chan struct{})
 	go func() {
 		select {
 		case sig := <-ch:
 			cancel(Interrupted{Signal: sig})
-			signal.Reset(os.Interrupt, syscall.SIGTERM)
+			signal.Reset(stopSignals...)
 		case <-done:
 		}
 	}()

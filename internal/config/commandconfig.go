@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/kafkit/kafkit/internal/text"
 )
 
 // loadCommandConfig reads a Java client properties file into a layer. Keys kafkit does not use
@@ -15,6 +17,9 @@ func loadCommandConfig(path string, readFile func(string) ([]byte, error)) (Laye
 	data, err := readFile(path)
 	if err != nil {
 		return Layer{}, nil, fmt.Errorf("--command-config: %v", err)
+	}
+	if err := CheckText(data); err != nil {
+		return Layer{}, nil, fmt.Errorf("--command-config %s: %v", path, err)
 	}
 	props, err := ParseProperties(bytes.NewReader(data))
 	if err != nil {
@@ -38,126 +43,145 @@ var ignoredClientKeys = map[string]bool{
 
 var jaasKV = regexp.MustCompile(`(\w+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s;]+))`)
 
+// propSet is a properties file being mapped: the last value of each key, and which keys were
+// used.
+type propSet struct {
+	m    map[string]Property
+	used map[string]bool
+}
+
+// get returns the trimmed value of k and marks k (and the also keys that go with it) used.
+func (ps *propSet) get(k string, also ...string) (string, bool) {
+	p, ok := ps.m[k]
+	if ok {
+		ps.used[k] = true
+		for _, a := range also {
+			ps.used[a] = true
+		}
+	}
+	return strings.TrimSpace(p.Value), ok
+}
+
+// errf is an error about key k, naming its line.
+func (ps *propSet) errf(k, format string, args ...any) error {
+	return fmt.Errorf("line %d: "+format, append([]any{ps.m[k].Line}, args...)...)
+}
+
 // CommandConfigLayer maps Java client properties to a settings layer. It refuses what kafkit
 // cannot honour (JKS stores, GSSAPI, OAUTHBEARER) with an error that says what to do, and lists
-// keys it ignores in a warning.
+// keys it ignores in a warning (control characters in them escaped).
 func CommandConfigLayer(props []Property, readFile func(string) ([]byte, error)) (Layer, []string, error) {
-	m := map[string]Property{}
+	ps := &propSet{m: map[string]Property{}, used: map[string]bool{}}
 	for _, p := range props {
-		m[p.Key] = p
-	}
-	get := func(k string) (string, bool) {
-		p, ok := m[k]
-		return strings.TrimSpace(p.Value), ok
+		ps.m[p.Key] = p
 	}
 	var l Layer
-	var unsupported []string
-	used := map[string]bool{}
-	use := func(k string) { used[k] = true }
-
-	if v, ok := get("bootstrap.servers"); ok {
-		use("bootstrap.servers")
+	if v, ok := ps.get("bootstrap.servers"); ok {
 		l.Brokers = &v
 	}
-	if v, ok := get("client.id"); ok {
-		use("client.id")
+	if v, ok := ps.get("client.id"); ok {
 		l.ClientID = &v
 	}
+	for _, step := range []func(*propSet, *Layer, func(string) ([]byte, error)) error{saslProps, trustStoreProps, keyStoreProps} {
+		if err := step(ps, &l, readFile); err != nil {
+			return l, nil, err
+		}
+	}
+	return l, ps.unusedWarning(), nil
+}
+
+// saslProps maps security.protocol, sasl.mechanism and sasl.jaas.config.
+func saslProps(ps *propSet, l *Layer, _ func(string) ([]byte, error)) error {
 	protocol := "PLAINTEXT"
-	if v, ok := get("security.protocol"); ok {
-		use("security.protocol")
+	if v, ok := ps.get("security.protocol"); ok {
 		protocol = strings.ToUpper(v)
-		t := protocol == "SSL" || protocol == "SASL_SSL"
 		switch protocol {
 		case "PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL":
 		default:
-			return l, nil, fmt.Errorf("line %d: security.protocol=%s: want PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL", m["security.protocol"].Line, v)
+			return ps.errf("security.protocol", "security.protocol=%s: want PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL", text.Safe(v))
 		}
+		t := protocol == "SSL" || protocol == "SASL_SSL"
 		l.TLSEnabled = &t
 	}
-	if v, ok := get("sasl.mechanism"); ok {
-		use("sasl.mechanism")
+	if v, ok := ps.get("sasl.mechanism"); ok {
 		mech, err := NormalizeMechanism(v)
 		if err != nil {
-			return l, nil, fmt.Errorf("line %d: sasl.mechanism: %v", m["sasl.mechanism"].Line, err)
+			return ps.errf("sasl.mechanism", "sasl.mechanism: %v", err)
 		}
 		l.SASLMechanism = &mech
 	}
-	if v, ok := get("sasl.jaas.config"); ok {
-		use("sasl.jaas.config")
+	if v, ok := ps.get("sasl.jaas.config"); ok {
 		user, pass, err := parseJAAS(v)
 		if err != nil {
-			return l, nil, fmt.Errorf("line %d: sasl.jaas.config: %v", m["sasl.jaas.config"].Line, err)
+			return ps.errf("sasl.jaas.config", "sasl.jaas.config: %v", err)
 		}
 		l.SASLUser, l.SASLPassword = &user, &pass
 		if l.SASLMechanism == nil {
-			mech := "GSSAPI" // the Java default, which kafkit does not speak
-			if strings.Contains(v, "PlainLoginModule") {
-				mech = "PLAIN"
+			if !strings.Contains(v, "PlainLoginModule") { // Java's default is GSSAPI, which kafkit does not speak
+				return ps.errf("sasl.jaas.config", "sasl.jaas.config without sasl.mechanism means GSSAPI in Java; add sasl.mechanism=SCRAM-SHA-512 (or SCRAM-SHA-256, PLAIN)")
 			}
-			if mech == "GSSAPI" {
-				return l, nil, fmt.Errorf("line %d: sasl.jaas.config without sasl.mechanism means GSSAPI in Java; add sasl.mechanism=SCRAM-SHA-512 (or SCRAM-SHA-256, PLAIN)", m["sasl.jaas.config"].Line)
-			}
+			mech := "PLAIN"
 			l.SASLMechanism = &mech
 		}
 	}
 	if strings.HasPrefix(protocol, "SASL_") && l.SASLMechanism == nil {
-		return l, nil, fmt.Errorf("security.protocol=%s needs sasl.mechanism and sasl.jaas.config", protocol)
+		return fmt.Errorf("security.protocol=%s needs sasl.mechanism and sasl.jaas.config", protocol)
 	}
+	return nil
+}
 
-	// Trust store: PEM only.
-	if v, ok := get("ssl.truststore.location"); ok {
-		use("ssl.truststore.location")
-		use("ssl.truststore.type")
-		typ, _ := get("ssl.truststore.type")
+// trustStoreProps maps the trust store: a PEM file or inline PEM certificates.
+func trustStoreProps(ps *propSet, l *Layer, readFile func(string) ([]byte, error)) error {
+	if v, ok := ps.get("ssl.truststore.location", "ssl.truststore.type"); ok {
+		typ, _ := ps.get("ssl.truststore.type")
 		if err := checkPEMStore(v, typ, "truststore", readFile); err != nil {
-			return l, nil, fmt.Errorf("line %d: %v", m["ssl.truststore.location"].Line, err)
+			return ps.errf("ssl.truststore.location", "%v", err)
 		}
 		l.TLSCAFile = &v
 	}
-	if v, ok := get("ssl.truststore.certificates"); ok {
-		use("ssl.truststore.certificates")
-		use("ssl.truststore.type")
+	if v, ok := ps.get("ssl.truststore.certificates", "ssl.truststore.type"); ok {
 		l.TLSCAPEM = trimPEM([]byte(v))
 	}
-	if _, ok := get("ssl.truststore.password"); ok {
-		use("ssl.truststore.password") // PEM trust stores have no password
-	}
-	// Key store: a PEM file with key and chain, or inline PEM.
-	if v, ok := get("ssl.keystore.location"); ok {
-		use("ssl.keystore.location")
-		use("ssl.keystore.type")
-		typ, _ := get("ssl.keystore.type")
+	ps.get("ssl.truststore.password") // PEM trust stores have no password
+	return nil
+}
+
+// keyStoreProps maps the key store (a PEM file with key and chain, or inline PEM) and host name
+// verification.
+func keyStoreProps(ps *propSet, l *Layer, readFile func(string) ([]byte, error)) error {
+	if v, ok := ps.get("ssl.keystore.location", "ssl.keystore.type"); ok {
+		typ, _ := ps.get("ssl.keystore.type")
 		if err := checkPEMStore(v, typ, "keystore", readFile); err != nil {
-			return l, nil, fmt.Errorf("line %d: %v", m["ssl.keystore.location"].Line, err)
+			return ps.errf("ssl.keystore.location", "%v", err)
 		}
 		l.TLSCertFile, l.TLSKeyFile = &v, &v
 	}
-	if v, ok := get("ssl.keystore.certificate.chain"); ok {
-		use("ssl.keystore.certificate.chain")
-		use("ssl.keystore.type")
+	if v, ok := ps.get("ssl.keystore.certificate.chain", "ssl.keystore.type"); ok {
 		l.TLSCertPEM = trimPEM([]byte(v))
 	}
-	if v, ok := get("ssl.keystore.key"); ok {
-		use("ssl.keystore.key")
+	if v, ok := ps.get("ssl.keystore.key"); ok {
 		l.TLSKeyPEM = trimPEM([]byte(v))
 	}
-	if v, ok := get("ssl.endpoint.identification.algorithm"); ok {
-		use("ssl.endpoint.identification.algorithm")
+	if v, ok := ps.get("ssl.endpoint.identification.algorithm"); ok {
 		skip := v == ""
 		l.TLSSkipHostname = &skip
 	}
-	for k := range m {
-		if !used[k] && !ignoredClientKeys[k] {
-			unsupported = append(unsupported, k)
+	return nil
+}
+
+// unusedWarning names the keys nothing used, escaped so that a key cannot write to the terminal.
+func (ps *propSet) unusedWarning() []string {
+	var unsupported []string
+	for k := range ps.m {
+		if !ps.used[k] && !ignoredClientKeys[k] {
+			unsupported = append(unsupported, text.Safe(k))
 		}
 	}
-	var warnings []string
-	if len(unsupported) > 0 {
-		sort.Strings(unsupported)
-		warnings = append(warnings, fmt.Sprintf("--command-config: kafkit ignores these properties: %s", strings.Join(unsupported, ", ")))
+	if len(unsupported) == 0 {
+		return nil
 	}
-	return l, warnings, nil
+	sort.Strings(unsupported)
+	return []string{fmt.Sprintf("--command-config: kafkit ignores these properties: %s", strings.Join(unsupported, ", "))}
 }
 
 // parseJAAS extracts username and password from a ScramLoginModule or PlainLoginModule line.

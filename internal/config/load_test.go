@@ -120,13 +120,16 @@ func TestLoadProfileSASLAndTLS(t *testing.T) {
 
 func TestLoadErrors(t *testing.T) {
 	files := fakeFS{
-		"/cfg.yaml":  profiles,
-		"/bad.yaml":  "profiles:\n  a:\n    brokerz: x\n",
-		"/bad2.yaml": "profiles:\n  a:\n    timeout: soon\n",
-		"/jks":       "\xfe\xed\xfe\xed\x00\x00\x00\x02",
-		"/jks.props": "security.protocol=SSL\nssl.truststore.location=/jks\nssl.truststore.password=changeit\n",
-		"/gss.props": "security.protocol=SASL_PLAINTEXT\nsasl.jaas.config=com.sun.security.auth.module.Krb5LoginModule required;\n",
-		"/typ.props": "ssl.truststore.type=JKS\nssl.truststore.location=/x.jks\n",
+		"/cfg.yaml":     profiles,
+		"/bad.yaml":     "profiles:\n  a:\n    brokerz: x\n",
+		"/bad2.yaml":    "profiles:\n  a:\n    timeout: soon\n",
+		"/jks":          "\xfe\xed\xfe\xed\x00\x00\x00\x02",
+		"/jks.props":    "security.protocol=SSL\nssl.truststore.location=/jks\nssl.truststore.password=changeit\n",
+		"/gss.props":    "security.protocol=SASL_PLAINTEXT\nsasl.jaas.config=com.sun.security.auth.module.Krb5LoginModule required;\n",
+		"/typ.props":    "ssl.truststore.type=JKS\nssl.truststore.location=/x.jks\n",
+		"/bin.props":    "bootstrap.servers=a:1\n\x00\x01\x02\x1b[31m=x\n",
+		"/latin1.props": "client.id=caf\xe9\n",
+		"/bigpw":        strings.Repeat("p", 64<<10+1),
 	}
 	tests := []struct {
 		name string
@@ -135,7 +138,7 @@ func TestLoadErrors(t *testing.T) {
 	}{
 		{"unknown profile", Inputs{Getenv: env("KAFKIT_CONFIG", "/cfg.yaml"), ProfileName: "nope"}, `profile "nope" not found in /cfg.yaml (have: dev, prod)`},
 		{"no profile file", Inputs{Getenv: env("KAFKIT_CONFIG", "/missing.yaml"), ProfileName: "dev"}, `there is no profile file /missing.yaml`},
-		{"unknown key with line", Inputs{Getenv: env("KAFKIT_CONFIG", "/bad.yaml")}, "line 3: field brokerz not found"},
+		{"unknown key with line", Inputs{Getenv: env("KAFKIT_CONFIG", "/bad.yaml")}, `/bad.yaml:3: profile "a": unknown key "brokerz"; valid keys here: brokers, client_id, command_config, sasl, timeout, tls`},
 		{"bad timeout", Inputs{Getenv: env("KAFKIT_CONFIG", "/bad2.yaml")}, `timeout "soon"`},
 		{"bad env timeout", Inputs{Getenv: env("KAFKIT_TIMEOUT", "10")}, `KAFKIT_TIMEOUT="10"`},
 		{"bad broker", Inputs{Getenv: env(), Flags: Layer{Brokers: ptr("host:port")}}, `brokers (from flag): bad broker address "host:port": port "port" is not a number`},
@@ -146,7 +149,16 @@ func TestLoadErrors(t *testing.T) {
 		{"jks type", Inputs{Getenv: env(), CommandConfigPath: "/typ.props"}, "ssl.truststore.type=JKS: kafkit reads PEM files only"},
 		{"gssapi", Inputs{Getenv: env(), CommandConfigPath: "/gss.props"}, "only ScramLoginModule and PlainLoginModule are supported"},
 		{"missing command config", Inputs{Getenv: env(), CommandConfigPath: "/nope.properties"}, "--command-config: open /nope.properties"},
-		{"cert without key", Inputs{Getenv: env(), Flags: Layer{TLSCertFile: ptr("/c.pem")}}, "needs both --tls-cert and --tls-key"},
+		{"cert without key", Inputs{Getenv: env(), Flags: Layer{TLSCertFile: ptr("/c.pem")}}, "a TLS client certificate (--tls-cert, from flag) needs its key: add --tls-key FILE"},
+		{"key without cert", Inputs{Getenv: env("KAFKIT_TLS_KEY", "/k.pem")}, "a TLS client key (--tls-key, from env) needs its certificate: add --tls-cert FILE"},
+		{"negative timeout", Inputs{Getenv: env(), Flags: Layer{Timeout: ptr(-time.Second)}}, "timeout -1s (from flag) is out of range: want more than 0 and at most 1h, e.g. 10s"},
+		{"zero timeout", Inputs{Getenv: env("KAFKIT_TIMEOUT", "0s")}, "timeout 0s (from env) is out of range"},
+		{"huge timeout", Inputs{Getenv: env(), Flags: Layer{Timeout: ptr(2 * time.Hour)}}, "timeout 2h0m0s (from flag) is out of range: want more than 0 and at most 1h"},
+		{"gssapi flag", Inputs{Getenv: env(), Flags: Layer{SASLMechanism: ptr("GSSAPI"), SASLUser: ptr("u"), SASLPassword: ptr("p")}}, "SASL mechanism GSSAPI is not supported by kafkit; use one of PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 (from flag)"},
+		{"bare colons", Inputs{Getenv: env(), Flags: Layer{Brokers: ptr(":::")}}, `brokers (from flag): bad broker address ":::": want host:port`},
+		{"binary command config", Inputs{Getenv: env(), CommandConfigPath: "/bin.props"}, "--command-config /bin.props: line 2: not a text file (a NUL byte or invalid UTF-8)"},
+		{"latin-1 command config", Inputs{Getenv: env(), CommandConfigPath: "/latin1.props"}, "--command-config /latin1.props: line 1: not a text file"},
+		{"huge password file", Inputs{Getenv: env("KAFKIT_SASL_USER", "u", "KAFKIT_SASL_PASSWORD_FILE", "/bigpw")}, "SASL password file (from env): /bigpw is larger than 64 KiB: not a password file"},
 		{"both password envs", Inputs{Getenv: env("KAFKIT_SASL_PASSWORD", "a", "KAFKIT_SASL_PASSWORD_FILE", "/pw")}, "keep one"},
 	}
 	for _, tt := range tests {
@@ -191,6 +203,27 @@ linger.ms=5
 	}
 	want := []string{"--command-config: kafkit ignores these properties: acks, linger.ms"}
 	if strings.Join(warnings, "|") != strings.Join(want, "|") {
+		t.Errorf("warnings = %q, want %q", warnings, want)
+	}
+}
+
+func TestTimeoutInRange(t *testing.T) {
+	for _, d := range []time.Duration{time.Millisecond, 20 * time.Minute, MaxTimeout} {
+		s, _, err := Load(Inputs{Getenv: env(), Flags: Layer{Timeout: ptr(d)}, ReadFile: fakeFS{}.read})
+		if err != nil || s.Timeout != d {
+			t.Errorf("--timeout %s: %v, %v", d, s.Timeout, err)
+		}
+	}
+}
+
+func TestIgnoredKeysAreEscaped(t *testing.T) {
+	files := fakeFS{"/c.properties": "bootstrap.servers=a:1\nevil\\u001b[31mRED=1\nx\\u0007y=2\n"}
+	_, warnings, err := Load(Inputs{Getenv: env(), CommandConfigPath: "/c.properties", ReadFile: files.read})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `--command-config: kafkit ignores these properties: evil\x1b[31mRED, x\ay`
+	if len(warnings) != 1 || warnings[0] != want {
 		t.Errorf("warnings = %q, want %q", warnings, want)
 	}
 }

@@ -13,6 +13,8 @@ import (
 	"github.com/olekukonko/tablewriter/renderer"
 	"github.com/olekukonko/tablewriter/tw"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/kafkit/kafkit/internal/text"
 )
 
 // Format is the value of -o/--output.
@@ -92,10 +94,13 @@ func (t *Text) Linef(format string, args ...any) error {
 }
 
 // WriteTable renders rows under headers; nothing at all when rows is empty and headers are off.
+// Control characters in any cell are escaped (text.Safe), so a name from the cluster can neither
+// add a fake row nor change the terminal's colours; JSON and YAML print names as they are.
 func WriteTable(w io.Writer, headers []string, rows [][]string, noHeaders bool) error {
 	if len(rows) == 0 && noHeaders {
 		return nil
 	}
+	headers, rows = safeCells(headers), safeRows(rows)
 	var buf bytes.Buffer
 	r := renderer.NewBlueprint(tw.Rendition{
 		Borders: tw.BorderNone,
@@ -140,6 +145,22 @@ func WriteTable(w io.Writer, headers []string, rows [][]string, noHeaders bool) 
 	}
 	_, err := io.WriteString(w, out.String())
 	return err
+}
+
+func safeCells(cells []string) []string {
+	out := make([]string, len(cells))
+	for i, c := range cells {
+		out[i] = text.Safe(c)
+	}
+	return out
+}
+
+func safeRows(rows [][]string) [][]string {
+	out := make([][]string, len(rows))
+	for i, r := range rows {
+		out[i] = safeCells(r)
+	}
+	return out
 }
 
 // WriteJSON writes v as indented JSON with a trailing newline; HTML is not escaped.

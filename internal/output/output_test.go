@@ -43,6 +43,55 @@ func TestWriteTable(t *testing.T) {
 	}
 }
 
+// A hostile group name cannot add a fake row or turn the terminal red; JSON keeps it as is.
+func TestWriteTableEscapesControlCharacters(t *testing.T) {
+	evil := "evil\nGROUP FAKE\x1b[31mRED"
+	var b bytes.Buffer
+	if err := WriteTable(&b, []string{"GROUP", "STATE"}, [][]string{{evil, "Empty"}, {"ok", "tab\there\r"}}, false); err != nil {
+		t.Fatal(err)
+	}
+	want := "GROUP                         STATE\n" +
+		`evil\nGROUP FAKE\x1b[31mRED   Empty` + "\n" +
+		`ok                            tab\there\r` + "\n"
+	if b.String() != want {
+		t.Errorf("got\n%s\nwant\n%s", b.String(), want)
+	}
+	b.Reset()
+	if err := WriteJSON(&b, map[string]string{"group": evil}); err != nil {
+		t.Fatal(err)
+	}
+	if b.String() != "{\n  \"group\": \"evil\\nGROUP FAKE\\u001b[31mRED\"\n}\n" {
+		t.Errorf("JSON changed: %q", b.String())
+	}
+}
+
+// FuzzWriteTable: a table of any cells has exactly one line per row (plus the header) and no
+// control character other than the line ends.
+func FuzzWriteTable(f *testing.F) {
+	f.Add("evil\nGROUP FAKE\x1b[31mRED", "b", "\xff\xfe", false)
+	f.Add("", "\t", "\u0085\u009b", true)
+	f.Fuzz(func(t *testing.T, a, b, c string, noHeaders bool) {
+		var out bytes.Buffer
+		rows := [][]string{{a, b}, {c, a}, {b, c}}
+		if err := WriteTable(&out, []string{"A", b}, rows, noHeaders); err != nil {
+			t.Fatal(err)
+		}
+		lines := len(rows)
+		if !noHeaders {
+			lines++
+		}
+		s := out.String()
+		if n := strings.Count(s, "\n"); n != lines || !strings.HasSuffix(s, "\n") {
+			t.Fatalf("%d lines, want %d:\n%q", n, lines, s)
+		}
+		for _, r := range strings.TrimSuffix(s, "\n") {
+			if r != '\n' && (r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0)) {
+				t.Fatalf("control character %U in\n%q", r, s)
+			}
+		}
+	})
+}
+
 func TestJSONAndYAMLKeepFieldOrder(t *testing.T) {
 	v := []row{{Name: "a<b>", Count: 3, Ratio: 0.5, On: true, Configs: map[string]string{"z": "1", "a": "2"}, List: []int{1, 2}}}
 	var j, y bytes.Buffer

@@ -1,12 +1,15 @@
 package root
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/kafkit/kafkit/internal/build"
 	"github.com/kafkit/kafkit/internal/cmdutil"
 	"github.com/kafkit/kafkit/internal/config"
 	"github.com/kafkit/kafkit/internal/output"
@@ -61,7 +64,7 @@ func newCmdProfileList(f *cmdutil.Factory) *cobra.Command {
 			}
 			dir, _ := os.UserConfigDir()
 			path := config.ProfilePath(cmdutil.Getenv, dir)
-			return profileListRun(f.IO, p, path, os.ReadFile)
+			return profileListRun(f.IO, p, path, config.ReadFile)
 		},
 	}
 	cmdutil.AddOutputFlags(cmd, &of, output.Table, output.JSON, output.YAML, output.Name)
@@ -73,16 +76,16 @@ func profileListRun(io *cmdutil.IOStreams, p output.Printer, path string, readFi
 		return fmt.Errorf("no profile file: set KAFKIT_CONFIG")
 	}
 	data, err := readFile(path)
-	if os.IsNotExist(err) {
+	if errors.Is(err, fs.ErrNotExist) {
 		fmt.Fprintf(io.ErrOut, "no profile file at %s (see 'kafkit profile --help' for its format)\n", path)
 		return p.Print(io.Out, []ProfileRow{}, func(t *output.Text) error { return nil })
 	}
 	if err != nil {
-		return err
+		return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: fmt.Errorf("reading profile file: %v", err)}
 	}
 	pf, err := config.ParseProfiles(data, path)
 	if err != nil {
-		return err
+		return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: err}
 	}
 	rows := []ProfileRow{}
 	for _, name := range pf.Names() {
@@ -184,7 +187,7 @@ func settingRows(s config.Settings) []SettingRow {
 	}
 	clientID := s.ClientID
 	if clientID == "" {
-		clientID = "kafkit/<version>"
+		clientID = build.ClientID()
 	}
 	tls := "false"
 	if s.TLS.Enabled {

@@ -1,19 +1,20 @@
 // Package root builds the kafkit command tree: global connection flags, the settings loader,
-// and the commands that belong to no family (version, cluster, profile, completion).
+// and the commands that belong to no family (version, profile, completion).
 package root
 
 import (
 	"os"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/kafkit/kafkit/internal/cluster"
+	"github.com/kafkit/kafkit/internal/client"
 	"github.com/kafkit/kafkit/internal/cmdutil"
 	"github.com/kafkit/kafkit/internal/config"
 )
 
-// Family adds one command family (topic, produce, consume, group) to the root.
+// Family adds one command family (cluster, topic, produce, consume, group) to the root.
 type Family func(f *cmdutil.Factory) *cobra.Command
 
 // globalFlags are the connection flags every command accepts.
@@ -42,7 +43,9 @@ KAFKIT_BROKERS.
 
 Settings precedence: flag > --command-config file > KAFKIT_* environment > profile > default.
 
-Exit codes: 0 ok, 1 failure (also partial failure), 2 usage error, 3 a check did not pass.`,
+Exit codes: 0 ok, 1 failure (also partial failure), 2 usage error (a bad flag, argument or
+setting, found before any network), 3 a check did not pass, 130/143/131 interrupted by
+SIGINT/SIGTERM/SIGQUIT.`,
 		Example: `  kafkit cluster info
   kafkit -b 127.0.0.1:19092 cluster api-versions -o json
   KAFKIT_BROKERS=kafka-0:9092 kafkit version --broker
@@ -62,7 +65,7 @@ Exit codes: 0 ok, 1 failure (also partial failure), 2 usage error, 3 a check did
 	pf.StringVar(&g.commandConfig, "command-config", "", "Java client .properties file, as used with kafka-*.sh --command-config")
 	pf.StringVar(&g.profile, "profile", "", "named profile from the profile file (env KAFKIT_PROFILE; file $KAFKIT_CONFIG or ~/.config/kafkit/config.yaml)")
 	pf.StringVar(&g.clientID, "client-id", "", "Kafka client.id (default kafkit/<version>)")
-	pf.DurationVar(&g.timeout, "timeout", config.DefaultTimeout, "how long a command may wait for the cluster (env KAFKIT_TIMEOUT)")
+	pf.DurationVar(&g.timeout, "timeout", config.DefaultTimeout, "how long a command may wait for the cluster, more than 0 and at most 1h (env KAFKIT_TIMEOUT)")
 	pf.BoolVar(&g.tls, "tls", false, "connect with TLS (env KAFKIT_TLS=true)")
 	pf.StringVar(&g.tlsCA, "tls-ca", "", "PEM file of CA certificates to trust (env KAFKIT_TLS_CA)")
 	pf.StringVar(&g.tlsCert, "tls-cert", "", "PEM client certificate for mutual TLS (env KAFKIT_TLS_CERT)")
@@ -77,23 +80,65 @@ Exit codes: 0 ok, 1 failure (also partial failure), 2 usage error, 3 a check did
 	_ = cmd.RegisterFlagCompletionFunc("profile", completeProfiles)
 
 	f.LoadSettings = func() (config.Settings, []string, error) {
-		in := config.Inputs{
-			Verbose:           g.verbose,
-			ProfileName:       g.profile,
-			CommandConfigPath: g.commandConfig,
-			Getenv:            cmdutil.Getenv,
-			ReadFile:          os.ReadFile,
-		}
-		in.ConfigDir, _ = os.UserConfigDir()
+		in := DefaultInputs()
+		in.Verbose, in.ProfileName, in.CommandConfigPath = g.verbose, g.profile, g.commandConfig
 		in.Flags = flagLayer(cmd, g)
-		return config.Load(in)
+		return LoadSettings(in)
 	}
 
-	cmd.AddCommand(newCmdVersion(f), cluster.NewCmdCluster(f), newCmdProfile(f))
+	cmd.AddCommand(newCmdVersion(f), newCmdProfile(f))
 	for _, fam := range families {
 		cmd.AddCommand(fam(f))
 	}
+	cmd.SetOut(f.IO.Out) // cobra's help and completion scripts go to the factory's streams
+	cmd.SetErr(f.IO.ErrOut)
+	strictCompletion(cmd)
 	return cmd
+}
+
+// strictCompletion makes `completion SHELL` refuse an unknown shell as a usage error: cobra's
+// own completion command is not runnable, so `completion tcsh` printed help and exited 0.
+func strictCompletion(root *cobra.Command) {
+	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		if c.Name() != "completion" {
+			continue
+		}
+		var shells []string
+		for _, sh := range c.Commands() {
+			shells = append(shells, sh.Name())
+		}
+		c.Args = func(c *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return nil
+			}
+			return cmdutil.UsageErrorf("unknown shell %q: use one of %s", args[0], strings.Join(shells, "|"))
+		}
+		c.RunE = func(c *cobra.Command, args []string) error { return c.Help() }
+	}
+}
+
+// DefaultInputs are the process's sources of settings: the environment, the safe file reader
+// and the user's config dir; callers add the flags they parsed.
+func DefaultInputs() config.Inputs {
+	in := config.Inputs{Getenv: cmdutil.Getenv, ReadFile: config.ReadFile}
+	in.ConfigDir, _ = os.UserConfigDir()
+	return in
+}
+
+// LoadSettings resolves the settings and checks the TLS files before any network. Every problem
+// in them (flags, KAFKIT_*, --command-config, the profile file, the files they name) is a usage
+// error: exit 2, as for a bad flag. The root command and kafkit compat (Java-style options) both
+// load through it.
+func LoadSettings(in config.Inputs) (config.Settings, []string, error) {
+	s, warnings, err := config.Load(in)
+	if err == nil && s.TLS.Enabled {
+		_, err = client.TLSConfig(s.TLS, in.ReadFile)
+	}
+	if err != nil {
+		return config.Settings{}, warnings, &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: err}
+	}
+	return s, warnings, nil
 }
 
 // flagLayer turns the flags the user actually set into a settings layer.
@@ -133,7 +178,7 @@ func flagLayer(cmd *cobra.Command, g *globalFlags) config.Layer {
 func completeProfiles(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 	dir, _ := os.UserConfigDir()
 	path := config.ProfilePath(os.Getenv, dir)
-	data, err := os.ReadFile(path)
+	data, err := config.ReadFile(path)
 	if err != nil {
 		return nil, cobra.ShellCompDirectiveNoFileComp
 	}

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kafkit/kafkit/cluster"
 	"github.com/kafkit/kafkit/internal/build"
 	"github.com/kafkit/kafkit/internal/cmdutil"
 	"github.com/kafkit/kafkit/internal/config"
@@ -26,7 +27,7 @@ func execute(t *testing.T, env map[string]string, args ...string) (int, string, 
 	t.Cleanup(func() { cmdutil.Getenv = old })
 	ios, _, out, errOut := cmdutil.Test()
 	f := &cmdutil.Factory{IO: ios}
-	cmd := New(f)
+	cmd := New(f, cluster.NewCmdCluster)
 	cmd.SetArgs(args)
 	cmd.SetOut(out)
 	cmd.SetErr(errOut)
@@ -101,10 +102,52 @@ func TestUsageErrors(t *testing.T) {
 	}
 }
 
-func TestSettingsErrorIsFailureNotHang(t *testing.T) {
+func TestSettingsErrorIsUsageNotHang(t *testing.T) {
 	code, _, stderr, _ := execute(t, map[string]string{"KAFKIT_SASL_USER": "bob"}, "cluster", "info")
-	if code != 1 || stderr != "error: SASL user \"bob\" has no password: pass --sasl-password-file FILE or set KAFKIT_SASL_PASSWORD\n" {
+	want := "error: SASL user \"bob\" has no password: pass --sasl-password-file FILE or set KAFKIT_SASL_PASSWORD\nRun 'kafkit cluster info --help' for usage.\n"
+	if code != 2 || stderr != want {
 		t.Errorf("exit %d stderr %q", code, stderr)
+	}
+}
+
+// Bad settings are usage errors (exit 2) found before any network; on the old code each of
+// these exited 1 (and completion tcsh printed help and exited 0).
+func TestSettingsUsageErrors(t *testing.T) {
+	dir := t.TempDir()
+	none := map[string]string{"KAFKIT_CONFIG": filepath.Join(dir, "none.yaml")}
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--timeout", "-1s", "cluster", "info"}, "error: timeout -1s (from flag) is out of range: want more than 0 and at most 1h, e.g. 10s\nRun 'kafkit cluster info --help' for usage.\n"},
+		{[]string{"--timeout", "2h", "cluster", "info"}, "error: timeout 2h0m0s (from flag) is out of range: want more than 0 and at most 1h, e.g. 10s\nRun 'kafkit cluster info --help' for usage.\n"},
+		{[]string{"--sasl-mechanism", "GSSAPI", "--sasl-user", "u", "cluster", "info"}, "error: SASL mechanism GSSAPI is not supported by kafkit; use one of PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 (from flag)\nRun 'kafkit cluster info --help' for usage.\n"},
+		{[]string{"-b", ":::", "cluster", "info"}, "error: brokers (from flag): bad broker address \":::\": want host:port\nRun 'kafkit cluster info --help' for usage.\n"},
+		{[]string{"--tls-cert", "c.pem", "cluster", "info"}, "error: a TLS client certificate (--tls-cert, from flag) needs its key: add --tls-key FILE\nRun 'kafkit cluster info --help' for usage.\n"},
+		{[]string{"--tls-key", "k.pem", "cluster", "info"}, "error: a TLS client key (--tls-key, from flag) needs its certificate: add --tls-cert FILE\nRun 'kafkit cluster info --help' for usage.\n"},
+		{[]string{"--tls-ca", "/dev/zero", "cluster", "info"}, "error: --tls-ca: read /dev/zero: is a device, not a regular file; kafkit reads settings from regular files only\nRun 'kafkit cluster info --help' for usage.\n"},
+		{[]string{"--command-config", "/dev/zero", "cluster", "info"}, "error: --command-config: read /dev/zero: is a device, not a regular file; kafkit reads settings from regular files only\nRun 'kafkit cluster info --help' for usage.\n"},
+		{[]string{"completion", "tcsh"}, "error: unknown shell \"tcsh\": use one of bash|fish|powershell|zsh\nRun 'kafkit completion --help' for usage.\n"},
+	}
+	for _, tt := range tests {
+		code, out, stderr, _ := execute(t, none, tt.args...)
+		if code != cmdutil.ExitUsage || stderr != tt.want || out != "" {
+			t.Errorf("%v: exit %d, stdout %q, stderr\n%q\nwant\n%q", tt.args, code, out, stderr, tt.want)
+		}
+	}
+}
+
+func TestProfileShowClientID(t *testing.T) {
+	build.Version = "v9.9.9"
+	t.Cleanup(func() { build.Version = "dev" })
+	code, out, stderr, _ := execute(t, map[string]string{"KAFKIT_CONFIG": "/nonexistent/x.yaml"}, "--timeout", "20m", "profile", "show", "-o", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"\"setting\": \"client_id\",\n    \"value\": \"kafkit/v9.9.9\",\n    \"source\": \"default\"", "\"value\": \"20m0s\""} {
+		if !strings.Contains(out, want) {
+			t.Errorf("profile show lacks %s:\n%s", want, out)
+		}
 	}
 }
 
@@ -182,6 +225,21 @@ func TestProfileList(t *testing.T) {
 	}
 	if out.String() != "[]\n" || !strings.Contains(errOut.String(), "no profile file at") {
 		t.Errorf("missing file: out %q err %q", out.String(), errOut.String())
+	}
+}
+
+func TestProfileListBadFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	os.WriteFile(path, []byte("profiles:\n  dev:\n    broker: a:1\n"), 0o600)
+	for p, want := range map[string]string{
+		path:        path + `:3: profile "dev": unknown key "broker"; valid keys here: brokers, client_id, command_config, sasl, timeout, tls`,
+		"/dev/zero": "reading profile file: read /dev/zero: is a device, not a regular file; kafkit reads settings from regular files only",
+	} {
+		ios, _, out, _ := cmdutil.Test()
+		err := profileListRun(ios, output.Printer{Format: output.Table}, p, config.ReadFile)
+		if cmdutil.ExitCode(err) != 2 || err.Error() != want || out.Len() != 0 {
+			t.Errorf("%s: exit %d, %v; want %s", p, cmdutil.ExitCode(err), err, want)
+		}
 	}
 }
 

@@ -3,11 +3,11 @@ package root
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/twmb/franz-go/pkg/kadm"
 
+	"github.com/kafkit/kafkit/internal/brokerversion"
 	"github.com/kafkit/kafkit/internal/build"
 	"github.com/kafkit/kafkit/internal/cmdutil"
 	"github.com/kafkit/kafkit/internal/output"
@@ -110,30 +110,17 @@ func versionRun(ctx context.Context, opts *versionOptions) error {
 // brokerVersions turns API-version answers into per-broker guesses and one summary: the common
 // guess, or a list when brokers differ (a rolling upgrade). Unreachable brokers are an error.
 func brokerVersions(vs kadm.BrokersApiVersions) ([]BrokerVersion, string, error) {
+	guesses, summary, failed := brokerversion.Of(vs)
 	var out []BrokerVersion
-	seen := map[string]bool{}
-	var guesses []string
-	var failed []string
-	for _, v := range vs.Sorted() {
-		bv := BrokerVersion{NodeID: v.NodeID}
-		if v.Err != nil {
-			bv.Error = v.Err.Error()
-			failed = append(failed, fmt.Sprint(v.NodeID))
-		} else {
-			bv.Version = strings.TrimPrefix(v.VersionGuess(), "v")
-			if !seen[bv.Version] {
-				seen[bv.Version] = true
-				guesses = append(guesses, bv.Version)
-			}
+	for _, g := range guesses {
+		bv := BrokerVersion{NodeID: g.NodeID, Version: g.Version}
+		if g.Err != nil {
+			bv.Error = g.Err.Error()
 		}
 		out = append(out, bv)
 	}
-	summary := strings.Join(guesses, ", ")
-	if len(guesses) > 1 {
-		summary = "mixed: " + summary
-	}
 	if len(failed) > 0 {
-		return out, summary, &cmdutil.ExitError{Code: cmdutil.ExitFailure, Err: fmt.Errorf("could not ask broker(s) %s for their versions", strings.Join(failed, ", "))}
+		return out, summary, &cmdutil.ExitError{Code: cmdutil.ExitFailure, Err: fmt.Errorf("could not ask broker(s) %s for their versions", brokerversion.IDs(failed))}
 	}
 	return out, summary, nil
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kmsg"
 
+	"github.com/kafkit/kafkit/internal/brokerversion"
 	"github.com/kafkit/kafkit/internal/cmdutil"
 	"github.com/kafkit/kafkit/internal/output"
 )
@@ -119,7 +120,7 @@ func apiVersionsView(vs kadm.BrokersApiVersions) []BrokerAPIs {
 			out = append(out, b)
 			continue
 		}
-		b.KafkaVersion = strings.TrimPrefix(v.VersionGuess(), "v")
+		b.KafkaVersion = brokerversion.Guess(v.Raw())
 		v.EachKeySorted(func(key, min, max int16) {
 			a := APIKey{Key: key, Name: kmsg.NameForKey(key), MinVersion: min, MaxVersion: max, Usable: -1}
 			if a.Name == "" {

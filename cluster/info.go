@@ -11,7 +11,6 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kerr"
-	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/kafkit/kafkit/internal/cmdutil"
@@ -20,7 +19,7 @@ import (
 
 type infoOptions struct {
 	IO      *cmdutil.IOStreams
-	Client  func() (*kgo.Client, error)
+	Admin   func() (*cmdutil.Admin, error)
 	Context func(context.Context) (context.Context, context.CancelFunc, error)
 	Printer output.Printer
 	Now     func() time.Time
@@ -62,7 +61,7 @@ type QuorumReplica struct {
 }
 
 func newCmdInfo(f *cmdutil.Factory, runF func(context.Context, *infoOptions) error) *cobra.Command {
-	opts := &infoOptions{IO: f.IO, Client: f.Client, Context: f.Context, Now: time.Now}
+	opts := &infoOptions{IO: f.IO, Admin: f.Admin, Context: f.Context, Now: time.Now}
 	var of cmdutil.OutputFlags
 	cmd := &cobra.Command{
 		Use:   "info",
@@ -95,11 +94,10 @@ func infoRun(ctx context.Context, opts *infoOptions) error {
 		return err
 	}
 	defer cancel()
-	cl, err := opts.Client()
+	adm, err := opts.Admin()
 	if err != nil {
 		return err
 	}
-	adm := kadm.NewClient(cl)
 	meta, err := adm.BrokerMetadata(ctx)
 	if err != nil {
 		return err
@@ -110,7 +108,7 @@ func infoRun(ctx context.Context, opts *infoOptions) error {
 	p := kmsg.NewDescribeQuorumRequestTopicPartition()
 	t.Partitions = append(t.Partitions, p)
 	req.Topics = append(req.Topics, t)
-	resp, qerr := req.RequestWith(ctx, cl)
+	resp, qerr := req.RequestWith(ctx, adm)
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}

@@ -19,7 +19,7 @@ import (
 func TestInfoRunOnKfake(t *testing.T) {
 	c := testkit.Cluster(t, kfake.Ports(0, 0, 0))
 	env := testkit.Factory(t, c)
-	opts := &infoOptions{IO: env.F.IO, Client: env.F.Client, Context: env.F.Context, Printer: output.Printer{Format: output.Table}, Now: time.Now}
+	opts := &infoOptions{IO: env.F.IO, Admin: env.F.Admin, Context: env.F.Context, Printer: output.Printer{Format: output.Table}, Now: time.Now}
 	if err := infoRun(context.Background(), opts); err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +44,7 @@ func TestInfoRunOnKfake(t *testing.T) {
 func TestInfoJSONOnKfake(t *testing.T) {
 	c := testkit.Cluster(t)
 	env := testkit.Factory(t, c)
-	opts := &infoOptions{IO: env.F.IO, Client: env.F.Client, Context: env.F.Context, Printer: output.Printer{Format: output.JSON}, Now: time.Now}
+	opts := &infoOptions{IO: env.F.IO, Admin: env.F.Admin, Context: env.F.Context, Printer: output.Printer{Format: output.JSON}, Now: time.Now}
 	if err := infoRun(context.Background(), opts); err != nil {
 		t.Fatal(err)
 	}
@@ -141,6 +141,32 @@ func TestAPIVersionsView(t *testing.T) {
 		prev = a.Key
 		if a.Usable > a.MaxVersion || (a.Usable >= 0 && a.Usable < a.MinVersion) {
 			t.Errorf("usable %d outside [%d,%d] for %s", a.Usable, a.MinVersion, a.MaxVersion, a.Name)
+		}
+	}
+}
+
+// One broker accepts requests and never answers (kill -STOP): `cluster info` still answers from
+// the other two within --timeout.
+func TestInfoWithFrozenBroker(t *testing.T) {
+	c := testkit.Cluster(t)
+	thaw := make(chan struct{})
+	t.Cleanup(func() { close(thaw) })
+	c.Control(func(kmsg.Request) (kmsg.Response, error, bool) {
+		c.KeepControl()
+		if c.CurrentNode() == 1 {
+			c.SleepControl(func() { <-thaw })
+		}
+		return nil, nil, false
+	})
+	for i := 0; i < 3; i++ {
+		env := testkit.Factory(t, c)
+		opts := &infoOptions{IO: env.F.IO, Admin: env.F.Admin, Context: env.F.Context, Printer: output.Printer{Format: output.JSON}, Now: time.Now}
+		start := time.Now()
+		if err := infoRun(context.Background(), opts); err != nil {
+			t.Fatalf("run %d: %v after %s", i, env.F.Explain(err), time.Since(start))
+		}
+		if !strings.Contains(env.Out.String(), `"cluster_id": "kfake"`) {
+			t.Errorf("run %d: %s", i, env.Out.String())
 		}
 	}
 }
