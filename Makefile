@@ -118,7 +118,8 @@ FUZZ_TARGETS := internal/config:FuzzParseProperties internal/offsetspec:FuzzPars
   produce:FuzzLineFormat produce:FuzzParseJSONLine produce:FuzzLineReader \
   consume:FuzzParseTemplate consume:FuzzJSONString consume:FuzzResolveStart \
   group:FuzzResetCSV group:FuzzParseTopicSel group:FuzzTablesEscapeNames \
-  internal/text:FuzzUnescape internal/text:FuzzSafe compat:FuzzParse
+  internal/text:FuzzUnescape internal/text:FuzzSafe compat:FuzzParse \
+  internal/config:FuzzLoadCommandConfig internal/output:FuzzWriteTable
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; fn=$${t##*:}; \
 	  echo "fuzz $$pkg $$fn"; $(GO) test ./$$pkg -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME); done
