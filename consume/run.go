@@ -598,11 +598,47 @@ func (r *run) commitStarts(ctx context.Context, timeout time.Duration) {
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
 	defer cancel()
+	// A partition can have moved to another member, been committed there and come back with
+	// nothing new: the group's commit is then ahead of this run's start, and committing the start
+	// would move the group back. Only partitions that still have no commit get one.
+	if err := r.dropCommitted(ctx, offs); err != nil {
+		r.opts.Debugf("not committing the start offsets: %v", err)
+		return
+	}
+	if len(offs) == 0 {
+		return
+	}
 	r.cl.CommitOffsetsSync(ctx, offs, func(_ *kgo.Client, _ *kmsg.OffsetCommitRequest, _ *kmsg.OffsetCommitResponse, err error) {
 		if err != nil {
 			r.opts.Debugf("committing the start offsets: %v", err)
 		}
 	})
+}
+
+// dropCommitted removes from offs the partitions the group has a commit for now.
+func (r *run) dropCommitted(ctx context.Context, offs map[string]map[int32]kgo.EpochOffset) error {
+	adm, err := r.opts.Admin()
+	if err != nil {
+		return err
+	}
+	resp, err := adm.FetchOffsets(ctx, r.opts.Group)
+	if errors.Is(err, kerr.GroupIDNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	for topic, ps := range offs {
+		for p := range ps {
+			if o, ok := resp.Lookup(topic, p); ok && o.Err == nil && o.At >= 0 {
+				delete(ps, p)
+			}
+		}
+		if len(ps) == 0 {
+			delete(offs, topic)
+		}
+	}
+	return nil
 }
 
 // commitFinal commits the marked offsets on exit, retrying the errors a rebalance can cause
