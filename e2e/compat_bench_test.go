@@ -30,6 +30,9 @@ func BenchmarkCompat(b *testing.B) {
 	if r := Kafkit(b, lines, "produce", topic, "-K", ":"); r.Code != 0 {
 		b.Fatal(r)
 	}
+	if r := Kafkit(b, "", "consume", topic, "-g", topic+"-g", "-o", "start", "-n", "500"); r.Code != 0 {
+		b.Fatal(r)
+	}
 	B := Brokers()
 	cases := []struct {
 		name, script, stdin string
@@ -40,6 +43,10 @@ func BenchmarkCompat(b *testing.B) {
 		{"topics-create-exists", "kafka-topics.sh", "", []string{"--bootstrap-server", B, "--create", "--topic", topic, "--if-not-exists"}},
 		{"console-consumer-1000", "kafka-console-consumer.sh", "", []string{"--bootstrap-server", B, "--topic", topic, "--from-beginning", "--max-messages", "1000", "--property", "print.key=true"}},
 		{"console-producer-1000", "kafka-console-producer.sh", lines, []string{"--bootstrap-server", B, "--topic", topic, "--property", "parse.key=true", "--property", "key.separator=:"}},
+		{"consumer-groups-describe", "kafka-consumer-groups.sh", "", []string{"--bootstrap-server", B, "--describe", "--group", topic + "-g"}},
+		{"get-offsets", "kafka-get-offsets.sh", "", []string{"--bootstrap-server", B, "--topic", topic}},
+		{"configs-describe", "kafka-configs.sh", "", []string{"--bootstrap-server", B, "--entity-type", "topics", "--entity-name", topic, "--describe"}},
+		{"metadata-quorum-status", "kafka-metadata-quorum.sh", "", []string{"--bootstrap-server", B, "describe", "--status"}},
 	}
 	for i := 0; i < b.N; i++ {
 		for _, c := range cases {
