@@ -44,7 +44,7 @@ type Env struct {
 
 // scripts is the registry; `compat list` and the link names come from it.
 func scripts() []*Script {
-	return []*Script{topicsScript(), consoleConsumerScript(), consoleProducerScript(), consumerGroupsScript(), getOffsetsScript(), metadataQuorumScript(), configsScript()}
+	return []*Script{topicsScript(), consoleConsumerScript(), consoleProducerScript(), consumerGroupsScript(), getOffsetsScript(), metadataQuorumScript(), configsScript(), deleteRecordsScript()}
 }
 
 // Lookup finds a script by the name it was invoked as: a path or a bare name, with or without

@@ -96,3 +96,20 @@ func TestQuorumViews(t *testing.T) {
 		t.Fatalf("human: %s", got)
 	}
 }
+
+func TestParseOffsetJSON(t *testing.T) {
+	got, err := parseOffsetJSON([]byte(`{"partitions": [{"topic": "t", "partition": 1, "offset": 5}, {"topic": "t", "partition": 2, "offset": -1}]}`))
+	if err != nil || len(got) != 2 || got[1].Offset != -1 {
+		t.Fatalf("got %v %v", got, err)
+	}
+	for in, want := range map[string]string{
+		`{"version": 2, "partitions": []}`: "Not supported version field value 2",
+		`{"version": 1}`:                   "Missing partitions field",
+		`{"partitions": [{"topic": "t", "partition": 0, "offset": 1}, {"topic": "t", "partition": 0, "offset": 2}]}`: "Offset json file contains duplicate topic partitions: t-0",
+		`not json`: "not valid JSON",
+	} {
+		if _, err := parseOffsetJSON([]byte(in)); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v, want %q", in, err, want)
+		}
+	}
+}

@@ -4,10 +4,14 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"os/exec"
+	"sort"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/twmb/franz-go/pkg/kadm"
 )
 
 // compatGroup makes topic (3 partitions, records on all) and a group "{T}-g" that committed
@@ -144,5 +148,36 @@ func TestCompatConfigs(t *testing.T) {
 	}
 	for _, cc := range cases {
 		t.Run(cc.name, func(t *testing.T) { runCompatCase(t, dir, cc) })
+	}
+}
+
+// compatLowWatermarks is each partition's log start offset: what delete-records changed.
+func compatLowWatermarks(t *testing.T, topic string) string {
+	t.Helper()
+	t.Cleanup(func() { Kafkit(t, "", "topic", "delete", topic, "--yes") })
+	offs, err := Admin(t).ListStartOffsets(t.Context(), topic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	offs.Each(func(o kadm.ListedOffset) { lines = append(lines, fmt.Sprintf("%d:%d", o.Partition, o.Offset)) })
+	sort.Strings(lines)
+	return strings.Join(lines, " ")
+}
+
+func TestCompatDeleteRecords(t *testing.T) {
+	dir := compatLink(t)
+	const d = "kafka-delete-records.sh"
+	two := `{"partitions": [{"topic": "{T}", "partition": 0, "offset": 5}, {"topic": "{T}", "partition": 1, "offset": 3}], "version": 1}`
+	cases := []compatCase{
+		{name: "delete", script: d, args: "--bootstrap-server {B} --offset-json-file {F}", file: two, setup: compatOffsetsTopic, mutates: true, state: compatLowWatermarks, sorted: true},
+		{name: "to-high-watermark", script: d, args: "--bootstrap-server {B} --offset-json-file {F}", file: `{"partitions": [{"topic": "{T}", "partition": 2, "offset": -1}]}`, setup: compatOffsetsTopic, mutates: true, state: compatLowWatermarks},
+		{name: "past-the-end", script: d, args: "--bootstrap-server {B} --offset-json-file {F}", file: `{"partitions": [{"topic": "{T}", "partition": 0, "offset": 99999}], "version": 1}`, setup: compatOffsetsTopic, mutates: true, state: compatLowWatermarks, javaExitsZero: true},
+		{name: "duplicates", script: d, args: "--bootstrap-server {B} --offset-json-file {F}", file: `{"partitions": [{"topic": "{T}", "partition": 0, "offset": 1}, {"topic": "{T}", "partition": 0, "offset": 2}]}`, setup: compatOffsetsTopic, mutates: true, state: compatLowWatermarks},
+		{name: "version-2", script: d, args: "--bootstrap-server {B} --offset-json-file {F}", file: `{"partitions": [], "version": 2}`},
+		{name: "no-file-option", script: d, args: "--bootstrap-server {B}"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) { runCompatCase(t, dir, c) })
 	}
 }

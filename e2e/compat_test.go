@@ -37,6 +37,8 @@ type compatCase struct {
 	// volatile: numbers change between the two runs (offsets, timestamps): compare with digit
 	// runs and padding collapsed.
 	volatile bool
+	// file is written per tool (with {T} expanded) and its path replaces {F} in args.
+	file string
 }
 
 var compatClasses = map[string]string{
@@ -47,6 +49,7 @@ var compatClasses = map[string]string{
 	"kafka-get-offsets.sh":      "org.apache.kafka.tools.GetOffsetShell",
 	"kafka-metadata-quorum.sh":  "org.apache.kafka.tools.MetadataQuorumCommand",
 	"kafka-configs.sh":          "kafka.admin.ConfigCommand",
+	"kafka-delete-records.sh":   "org.apache.kafka.tools.DeleteRecordsCommand",
 }
 
 // compatNormalize drops what only the JVM prints (log4j lines and stack traces) and the given
@@ -102,7 +105,11 @@ func runCompatCase(t *testing.T, dir string, c compatCase) {
 		}
 	}
 	expand := func(topic string) []string {
-		a := strings.NewReplacer("{B}", Brokers(), "{T}", topic, "{R}", regexp.QuoteMeta(topic)+".*").Replace(c.args)
+		file := ""
+		if c.file != "" {
+			file = WriteFile(t, topic+".json", strings.ReplaceAll(c.file, "{T}", topic))
+		}
+		a := strings.NewReplacer("{B}", Brokers(), "{T}", topic, "{R}", regexp.QuoteMeta(topic)+".*", "{F}", file).Replace(c.args)
 		return strings.Fields(a)
 	}
 	j := JavaTool(t, c.stdin, compatClasses[c.script], expand(topics["java"])...)

@@ -147,7 +147,7 @@ func TestFoundationSIGQUIT(t *testing.T) {
 
 // foundationNodePID is node n's broker pid from the cluster's state dir, checked to be Kafka.
 func foundationNodePID(t *testing.T, n string) int {
-	dir := envOr("KAFKIT_CLUSTER_DIR", filepath.Join(envOr("KAFKIT_CACHE", filepath.Join(repoRoot, ".cache")), "cluster"))
+	dir := envOr("KAFKIT_CLUSTER_DIR", filepath.Join(repoRoot, ".cache", "cluster")) // cluster.sh's default, whatever KAFKIT_CACHE is
 	data, err := os.ReadFile(filepath.Join(dir, "node"+n, "kafka.pid"))
 	if err != nil {
 		t.Fatalf("node %s pid: %v", n, err)
