@@ -183,11 +183,11 @@ func groupOffsetRows(ctx context.Context, adm *cmdutil.Admin, g describedGroup) 
 			}
 		}
 	}
-	committed.Each(func(o kadm.OffsetResponse) {
+	for _, o := range committed.Sorted() { // Java prints these in hash order; kafkit sorts
 		if !assigned[o.Topic][o.Partition] && o.Err == nil {
 			rows = append(rows, offsetRow{topic: o.Topic, partition: o.Partition, offset: o.At, member: "-", host: "-", client: "-"})
 		}
-	})
+	}
 	return withLogEnd(ctx, adm, rows)
 }
 
