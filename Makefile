@@ -17,7 +17,7 @@ export KAFKIT_E2E_KAFKA_VERSION = $(KAFKA_VERSION)
 export KAFKIT_E2E_BROKERS ?= 127.0.0.1:19092,127.0.0.1:29092,127.0.0.1:31092
 export KAFKIT_E2E_SASL_BROKERS ?= 127.0.0.1:19093,127.0.0.1:29093,127.0.0.1:31093
 
-.PHONY: all build demo test unit e2e e2e-only e2e-disruptive e2e-firstrun e2e-core e2e-matrix e2e-chart cluster-up cluster-down cluster-logs bench fuzz vet clean
+.PHONY: all build demo test unit shape e2e e2e-only e2e-disruptive e2e-firstrun e2e-core e2e-matrix e2e-chart cluster-up cluster-down cluster-logs bench fuzz vet clean
 
 all: build
 
@@ -123,6 +123,12 @@ FUZZ_TARGETS := internal/config:FuzzParseProperties internal/offsetspec:FuzzPars
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; fn=$${t##*:}; \
 	  echo "fuzz $$pkg $$fn"; $(GO) test ./$$pkg -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME); done
+
+# The code-shape limits (issue 10): no non-test function over 80 lines or cyclomatic complexity 25.
+GOCYCLO ?= github.com/fzipp/gocyclo/cmd/gocyclo@v0.6.0
+shape:
+	$(GO) run ./scripts/funclen -max 80 $$(git ls-files '*.go')
+	$(GO) run $(GOCYCLO) -over 25 $$(git ls-files '*.go' | grep -v _test.go)
 
 clean:
 	rm -rf bin
