@@ -870,9 +870,18 @@ cmd_start_node() {
   else
     start_node "$n"
   fi
-  local deadline=$((SECONDS + READY_TIMEOUT))
+  local deadline=$((SECONDS + READY_TIMEOUT)) retried=0
   until port_open "${HOSTS[i]}" "${PT_PORTS[i]}" && [[ $(broker_count) -ge 3 ]]; do
-    node_pid "$n" >/dev/null || { print_logs >&2; die "node$n died while starting"; }
+    if ! node_pid "$n" >/dev/null; then
+      # A restart right after a slow shutdown can lose the race for the log dir lock or a
+      # port; one more try, with what the first one printed.
+      if ((retried)); then print_logs >&2; die "node$n died while starting"; fi
+      retried=1
+      echo "cluster.sh: node$n died while starting; its output:" >&2
+      tail -n 20 "$(node_dir "$n")/stdout.log" >&2 2>/dev/null || true
+      sleep 2
+      start_node "$n"
+    fi
     ((SECONDS < deadline)) || { print_logs >&2; die "node$n not back in the metadata after ${READY_TIMEOUT}s"; }
     sleep 0.5
   done

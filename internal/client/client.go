@@ -45,6 +45,10 @@ func Options(s config.Settings, w *Watcher, log kgo.Logger) ([]kgo.Opt, error) {
 		kgo.RetryTimeout(s.Timeout),
 		// A CLI runs briefly and often reads what it just wrote: refresh metadata eagerly.
 		kgo.MetadataMinAge(250 * time.Millisecond),
+		// A connection closed before the first answer is retried (kgo's default gives up at once,
+		// taking it for a TLS or SASL mismatch): a broker shutting down does that too. The
+		// watcher still fails fast when every seed does it (see OnBrokerConnect).
+		kgo.AlwaysRetryEOF(),
 	}
 	if w != nil {
 		opts = append(opts, kgo.WithHooks(w))

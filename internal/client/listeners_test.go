@@ -174,3 +174,27 @@ func TestAllSilentNamesTheBroker(t *testing.T) {
 		t.Errorf("took %s", d)
 	}
 }
+
+// A seed that closes every connection at once (a broker shutting down) next to a working one:
+// the command succeeds. The old code gave up at the first such seed with "this looks like a TLS
+// listener" (kgo gives up on an EOF before the first answer unless AlwaysRetryEOF).
+func TestClosingSeedFailover(t *testing.T) {
+	c, err := kfake.NewCluster(kfake.NumBrokers(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	closing := listenWith(t, func(c net.Conn) {})
+	for i := 0; i < 3; i++ {
+		if d, err := listTopics(t, []string{closing, c.ListenAddrs()[0]}, 5*time.Second); err != nil || d >= 5*time.Second {
+			t.Errorf("run %d: %v after %s", i, err, d)
+		}
+	}
+	// Every seed closing: an error that names the address, before the timeout (a real TLS
+	// listener gets the TLS hint: TestPlaintextToTLSListener).
+	other := listenWith(t, func(c net.Conn) {})
+	d, err := listTopics(t, []string{closing, other}, 5*time.Second)
+	if err == nil || !strings.Contains(err.Error(), "cannot connect to 127.0.0.1:") || d >= 5*time.Second {
+		t.Errorf("every seed closing: %v after %s", err, d)
+	}
+}

@@ -49,15 +49,17 @@ type Watcher struct {
 	fatal     *ConnError
 	connected bool
 	refused   map[string]bool
-	lastRead  kgo.BrokerMetadata // the broker of the last response read, to name a port that answers garbage
-	read      bool               // lastRead is set
-	silent    map[string]silence // brokers that accepted a connection and did not answer
-	cancels   []context.CancelCauseFunc
+	// seeds that closed the connection before answering, before any connection worked
+	closedAtOnce map[string]bool
+	lastRead     kgo.BrokerMetadata // the broker of the last response read, to name a port that answers garbage
+	read         bool               // lastRead is set
+	silent       map[string]silence // brokers that accepted a connection and did not answer
+	cancels      []context.CancelCauseFunc
 }
 
 // NewWatcher returns a watcher for clients built from s.
 func NewWatcher(s config.Settings) *Watcher {
-	return &Watcher{settings: s, refused: map[string]bool{}, silent: map[string]silence{}}
+	return &Watcher{settings: s, refused: map[string]bool{}, closedAtOnce: map[string]bool{}, silent: map[string]silence{}}
 }
 
 // silence is a broker that accepted a connection and did not answer, and when that was seen.
@@ -153,6 +155,11 @@ func (w *Watcher) OnBrokerConnect(meta kgo.BrokerMetadata, _ time.Duration, _ ne
 			fatal = len(w.refused) >= len(w.settings.Brokers)
 		case strings.HasPrefix(ce.Cause, "the broker closed the connection during"):
 			fatal = true
+		case strings.HasPrefix(ce.Cause, "the broker closed the connection"):
+			// One seed closing at once may be a broker shutting down; all of them is a
+			// listener that wants TLS or SASL.
+			w.closedAtOnce[addr] = true
+			fatal = len(w.closedAtOnce) >= len(w.settings.Brokers)
 		}
 	}
 	if fatal && w.fatal == nil {
@@ -336,7 +343,9 @@ func classifyClosed(ce *ConnError, _ bool, err error, s config.Settings) (matche
 			ce.Cause = "the broker closed the connection at once"
 			ce.Hint = "this looks like a TLS listener: add --tls (and --tls-ca), or use the plaintext port"
 		}
-		return true, true
+		// A broker that is shutting down closes new connections at once too: fatal only when
+		// every seed did it before any connection worked (see OnBrokerConnect).
+		return true, false
 	case s.TLS.Enabled && closed:
 		ce.Cause = "the broker closed the connection during the TLS handshake"
 		ce.Hint = "this looks like a plaintext listener: drop --tls, or use the TLS listener's port"
