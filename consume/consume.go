@@ -80,7 +80,7 @@ the group's committed offsets (-o applies only to partitions without a commit), 
 commits only records delivered: written to stdout and, on a pipe, taken from it by the reader.
 A crash, a kill or a reader that goes away (| head) never makes it commit a record the reader
 did not take (some may be printed twice). On exit it commits what was delivered and, for
-partitions the group had never committed, where this run started. A closed stdout (>&-) is
+partitions the group had never committed, where this run started (classic protocol only). A closed stdout (>&-) is
 refused (exit 1) before anything is read. COORDINATOR_NOT_AVAILABLE (the first group on a new
 cluster) and a moving coordinator are retried for --timeout.
 --group-protocol picks the classic protocol (the default: it works with every Kafka version
