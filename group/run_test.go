@@ -482,9 +482,10 @@ func TestRequestsDoNotGrowWithGroups(t *testing.T) {
 	few, many := count(3), count(60)
 	t.Logf("requests: %d for 5 groups, %d for 62 groups", few, many)
 	// Which broker coordinates each group is random in kfake, so 5 groups may use 1-3
-	// coordinators (one DescribeGroups and one OffsetFetch each) and 62 use all 3: allow that
-	// spread, not growth.
-	if many > few+8 || many > 40 {
+	// coordinators and 62 use all 3, and coordinator lookups vary with that: the count for 62
+	// groups is bounded by a constant (one request per group would be over 62), not by the
+	// count for 5.
+	if many > 40 {
 		t.Errorf("requests grow with groups: %d for 5 groups, %d for 62", few, many)
 	}
 }
