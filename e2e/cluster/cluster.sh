@@ -291,6 +291,14 @@ run_tool() { # main-class args...
 # processes
 
 # prints the pid of node $1 if it is running (validated against its command line)
+# node_launched: the process start_node launched for node N still runs (before or after it
+# became java).
+node_launched() {
+  local f
+  f=$(node_dir "$1")/kafka.pid
+  [[ -f $f ]] && kill -0 "$(<"$f")" 2>/dev/null
+}
+
 node_pid() {
   local f pid cmdline
   f=$(node_dir "$1")/kafka.pid
@@ -753,7 +761,9 @@ cmd_up() {
   local deadline=$((SECONDS + READY_TIMEOUT)) count=0
   while :; do
     for n in "${NODES[@]}"; do
-      if ! node_pid "$n" >/dev/null; then
+      # Alive: the pid of the launch is running (it is bash, closing descriptors, until it
+      # execs java: node_pid, which wants java's command line, would call that dead).
+      if ! node_launched "$n"; then
         echo "cluster.sh: node$n exited during startup" >&2
         print_logs >&2
         return 1
@@ -872,7 +882,7 @@ cmd_start_node() {
   fi
   local deadline=$((SECONDS + READY_TIMEOUT)) retried=0
   until port_open "${HOSTS[i]}" "${PT_PORTS[i]}" && [[ $(broker_count) -ge 3 ]]; do
-    if ! node_pid "$n" >/dev/null; then
+    if ! node_launched "$n"; then
       # A restart right after a slow shutdown can lose the race for the log dir lock or a
       # port; one more try, with what the first one printed.
       if ((retried)); then print_logs >&2; die "node$n died while starting"; fi
