@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kmsg"
 
@@ -85,12 +86,8 @@ func topicsAlter(ctx context.Context, e *Env, r *topicRequest) error {
 	if err != nil {
 		return err
 	}
-	names, err := existingTargets(ctx, adm, r)
+	names, td, err := existingTargets(ctx, adm, r)
 	if err != nil || len(names) == 0 {
-		return err
-	}
-	td, err := adm.ListTopics(ctx, names...)
-	if err != nil {
 		return err
 	}
 	req := kmsg.NewPtrCreatePartitionsRequest()
@@ -124,7 +121,7 @@ func topicsDelete(ctx context.Context, e *Env, r *topicRequest) error {
 	if err != nil {
 		return err
 	}
-	names, err := existingTargets(ctx, adm, r)
+	names, _, err := existingTargets(ctx, adm, r)
 	if err != nil || len(names) == 0 {
 		return err
 	}
@@ -144,14 +141,18 @@ func topicsDelete(ctx context.Context, e *Env, r *topicRequest) error {
 }
 
 // existingTargets is getTopics + ensureTopicExists for --alter and --delete.
-func existingTargets(ctx context.Context, adm *cmdutil.Admin, r *topicRequest) ([]string, error) {
-	all, err := topicNames(ctx, adm)
+// It returns the metadata it read too, so --alter needs no second metadata request.
+func existingTargets(ctx context.Context, adm *cmdutil.Admin, r *topicRequest) ([]string, kadm.TopicDetails, error) {
+	td, err := adm.ListTopicsWithInternal(ctx)
+	if err == nil {
+		err = td.Error()
+	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	names := selectTopics(all, r.Filter, r.ExcludeInternal)
+	names := selectTopics(td.Names(), r.Filter, r.ExcludeInternal)
 	if len(names) == 0 && !r.IfExists {
-		return nil, fmt.Errorf("Topic '%s' does not exist as expected", r.Topic)
+		return nil, nil, fmt.Errorf("Topic '%s' does not exist as expected", r.Topic)
 	}
-	return names, nil
+	return names, td, nil
 }
