@@ -24,6 +24,9 @@
 #   2     127.0.0.1:29092                    127.0.0.1:29093                           127.0.0.1:29094
 #   3     127.0.0.1:31092                    127.0.0.1:31093                           127.0.0.1:31094
 #
+# Every shape enforces ACLs (StandardAuthorizer) with User:ANONYMOUS (the PLAINTEXT listeners)
+# and the SCRAM user as super users; on Kafka 4.1 share groups are enabled at format time.
+#
 # The "chart" shape (KAFKIT_CLUSTER_SHAPE=chart) is what a client pod sees of the Bitnami chart:
 # node ids 0-2 on 127.0.1.1-127.0.1.3, each with CLIENT 9092 (PLAINTEXT), CONTROLLER 9093,
 # INTERNAL 9094 (inter-broker) and EXTERNAL 9095 (SASL_PLAINTEXT with PLAIN, SCRAM-SHA-256 and
@@ -89,6 +92,7 @@ if ((KAFKA_MAJOR == 3 && KAFKA_MINOR == 9)); then
   LOGGING=reload4j
   LOG4J_VERSION=
   API_VERSIONS_CLASS=kafka.admin.BrokerApiVersionsCommand
+  FORMAT_FEATURES=()
 elif ((KAFKA_MAJOR >= 4)); then
   # Kafka 4.x logs with log4j2 through slf4j-api 1.7 and brings no binding: pom.xml adds
   # log4j-slf4j-impl, pinning log4j-api/core to the same version (the one this Kafka ships).
@@ -96,6 +100,11 @@ elif ((KAFKA_MAJOR >= 4)); then
   if ((KAFKA_MAJOR == 4 && KAFKA_MINOR <= 1)); then LOG4J_VERSION=2.24.3; else LOG4J_VERSION=2.25.5; fi
   LOG4J_VERSION=${KAFKIT_LOG4J_VERSION:-$LOG4J_VERSION}
   API_VERSIONS_CLASS=org.apache.kafka.tools.BrokerApiVersionsCommand
+  # Share groups (KIP-932): a preview in 4.1 enabled by the share.version feature at format
+  # time; on by default from 4.2. Streams groups (KIP-1071) need streams.version=1, which on 4.1
+  # exists only with unstable metadata versions (left off); on by default from 4.2.
+  FORMAT_FEATURES=()
+  if ((KAFKA_MAJOR == 4 && KAFKA_MINOR == 1)); then FORMAT_FEATURES=(--feature share.version=1); fi
 else
   die "KAFKA_VERSION $KAFKA_VERSION is not supported: use 3.9.x or 4.x (KRaft combined mode)"
 fi
@@ -464,6 +473,12 @@ controller.listener.names=CONTROLLER
 log.dirs=$d/data
 $(listener_props "$i")
 
+# ACLs are enforced (StandardAuthorizer). The PLAINTEXT listeners (clients, inter-broker,
+# controllers) authenticate as User:ANONYMOUS and the SCRAM user as User:$SCRAM_USER: both are
+# super users, so only other SCRAM users (created by tests) meet the ACLs.
+authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+super.users=User:ANONYMOUS;User:$SCRAM_USER
+
 # topic defaults (auto.create.topics.enable, delete.topic.enable and the KIP-848 consumer
 # group protocol stay at the Kafka defaults)
 num.partitions=6
@@ -532,7 +547,7 @@ format_node() { # cluster-id node
   run_tool kafka.tools.StorageTool format -t "$1" -c "$d/server.properties" \
     --add-scram "SCRAM-SHA-256=[name=$SCRAM_USER,password=$SCRAM_PASSWORD]" \
     --add-scram "SCRAM-SHA-512=[name=$SCRAM_USER,password=$SCRAM_PASSWORD]" \
-    >"$d/format.log" 2>&1
+    "${FORMAT_FEATURES[@]}" >"$d/format.log" 2>&1
 }
 
 start_node() { # node
