@@ -44,7 +44,17 @@ type Env struct {
 
 // scripts is the registry; `compat list` and the link names come from it.
 func scripts() []*Script {
-	return []*Script{topicsScript(), consoleConsumerScript(), consoleProducerScript(), consumerGroupsScript(), getOffsetsScript(), metadataQuorumScript(), configsScript(), deleteRecordsScript()}
+	// One script per line, sorted by name: each new script adds its own line.
+	return []*Script{
+		configsScript(),
+		consoleConsumerScript(),
+		consoleProducerScript(),
+		consumerGroupsScript(),
+		deleteRecordsScript(),
+		getOffsetsScript(),
+		metadataQuorumScript(),
+		topicsScript(),
+	}
 }
 
 // Lookup finds a script by the name it was invoked as: a path or a bare name, with or without
