@@ -69,7 +69,7 @@ type run struct {
 	// assignment last changed: --idle-timeout counts from it, so that a member waiting for a
 	// KIP-848 rebalance to hand it partitions does not stop before it gets them.
 	lastActivity atomic.Int64
-	begun time.Time
+	begun        time.Time
 
 	mu         sync.Mutex
 	states     map[tp]*pstate
