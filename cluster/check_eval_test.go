@@ -19,8 +19,8 @@ func healthySnapshot() *snapshot {
 		return ps
 	}
 	return &snapshot{
-		Protocol: "PLAINTEXT",
-		Brokers:  []snapBroker{{ID: 1, Host: "k0", Port: 9092}, {ID: 2, Host: "k1", Port: 9092}, {ID: 3, Host: "k2", Port: 9092}},
+		Protocol:   "PLAINTEXT",
+		Brokers:    []snapBroker{{ID: 1, Host: "k0", Port: 9092}, {ID: 2, Host: "k1", Port: 9092}, {ID: 3, Host: "k2", Port: 9092}},
 		Registered: []snapBroker{{ID: 1}, {ID: 2}, {ID: 3}},
 		Quorum: &Quorum{LeaderID: 1, LeaderEpoch: 4, HighWatermark: 100, Replicas: []QuorumReplica{
 			{NodeID: 1, Role: "leader", LogEndOffset: 100}, {NodeID: 2, Role: "voter", LogEndOffset: 100, LastCaughtUpAgo: "20ms"},

@@ -272,4 +272,3 @@ func runProbe(ctx context.Context, src *checkSource, topic string) *snapProbe {
 		}
 	}
 }
-
