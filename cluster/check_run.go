@@ -124,6 +124,6 @@ func reportCheck(w io.Writer, rep CheckReport, failed, errored int) error {
 		fmt.Fprintf(w, "cluster check: could not run %d of %d checks\n", errored, ran)
 		return cmdutil.SilentError
 	}
-	fmt.Fprintf(w, "cluster check: healthy, %d checks passed in %s\n", ran, took)
+	fmt.Fprintf(w, "cluster check: healthy, %s passed in %s\n", text.Count(ran, "check"), took)
 	return nil
 }
