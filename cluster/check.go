@@ -161,7 +161,7 @@ func selectChecks(only, skip []string) (map[string]bool, error) {
 // parsePercent reads "80%", "80" or "12.5%" as a percentage between 0 and 100.
 func parsePercent(s string) (float64, error) {
 	v, err := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(s), "%")), 64)
-	if err != nil || v < 0 || v > 100 {
+	if err != nil || !(v >= 0 && v <= 100) { // also NaN
 		return 0, errors.New("want a percentage between 0% and 100%, such as 80%")
 	}
 	return v, nil

@@ -181,3 +181,15 @@ func TestSelectChecksAndPercent(t *testing.T) {
 		}
 	}
 }
+
+func FuzzParsePercent(f *testing.F) {
+	for _, s := range []string{"80%", "0", "12.5%", "x", "1e2", "-0%", "NaN"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		v, err := parsePercent(s)
+		if err == nil && !(v >= 0 && v <= 100) {
+			t.Errorf("%q -> %v accepted", s, v)
+		}
+	})
+}

@@ -41,3 +41,19 @@ func TestProducerPerfArgs(t *testing.T) {
 		t.Errorf("secret prop: %v", err)
 	}
 }
+
+func FuzzPerfProps(f *testing.F) {
+	for _, s := range []string{"acks=all", "bootstrap.servers=a:1,b:2", "x", "sasl.jaas.config=a=b", "=", "linger.ms=5=6"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, kv string) {
+		props, err := perfProps([]string{kv})
+		if err != nil {
+			return
+		}
+		k, v, _ := strings.Cut(kv, "=")
+		if props[k] != v || secretProps[k] {
+			t.Errorf("%q -> %v", kv, props)
+		}
+	})
+}
