@@ -2,6 +2,7 @@ package compat
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand"
 	"strconv"
@@ -242,5 +243,35 @@ func e2eLatencyRun(ctx context.Context, e *Env, p *Parsed) error {
 	if a[3] != "1" && a[3] != "all" {
 		return fail("Latency testing requires synchronous acknowledgement. Please use 1 or all")
 	}
+	if err := e2eLatencyTopic(ctx, e, a[1]); err != nil {
+		return fail(err.Error())
+	}
 	return e.Native(ctx, []string{"perf", "latency", a[1], "--java-output", "--records", a[2], "--acks", a[3], "--record-size", a[4]})
+}
+
+// e2eLatencyTopic creates the topic when it does not exist, as EndToEndLatency does (1
+// partition, replication factor 1), with its message.
+func e2eLatencyTopic(ctx context.Context, e *Env, topic string) error {
+	ctx, cancel, err := e.Context(ctx)
+	if err != nil {
+		return err
+	}
+	defer cancel()
+	adm, err := e.Admin()
+	if err != nil {
+		return err
+	}
+	td, err := adm.ListTopics(ctx, topic)
+	if err != nil {
+		return e.Explain(err)
+	}
+	if td.Has(topic) {
+		return nil
+	}
+	fmt.Fprintf(e.IO.Out, "Topic \"%s\" does not exist. Will create topic with 1 partition(s) and replication factor = 1\n", topic)
+	if resp, err := adm.CreateTopic(ctx, 1, 1, nil, topic); err != nil || resp.Err != nil {
+		fmt.Fprintf(e.IO.Out, "Creation of topic %s failed\n", topic)
+		return errors.Join(err, resp.Err)
+	}
+	return nil
 }

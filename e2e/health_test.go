@@ -5,6 +5,7 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net"
 	"os"
 	"os/exec"
@@ -265,5 +266,15 @@ func TestHealthPerfCompatConsumerAndLatency(t *testing.T) {
 	runCompatCase(t, dir, compatCase{script: "kafka-consumer-perf-test.sh", args: "--bootstrap-server {B} --topic {T} --messages 2000 --hide-header", setup: setup, volatile: true})
 	runCompatCase(t, dir, compatCase{script: "kafka-e2e-latency.sh", args: "{B} {T} 20 all 100", setup: setup, volatile: true})
 	runCompatCase(t, dir, compatCase{script: "kafka-e2e-latency.sh", args: "{B} {T} 20 0 100", setup: setup, volatile: true})
-	_ = context.Background
+	// A missing topic is created (1 partition, RF 1), with Java's message.
+	drop := func(t *testing.T, topic string) { t.Cleanup(func() { Kafkit(t, "", "topic", "delete", topic, "--yes") }) }
+	runCompatCase(t, dir, compatCase{script: "kafka-e2e-latency.sh", args: "{B} {T} 5 1 10", setup: drop, mutates: true, volatile: true,
+		state: func(t *testing.T, topic string) string {
+			td, err := Admin(t).ListTopics(context.Background(), topic)
+			if err != nil || !td.Has(topic) {
+				return fmt.Sprintf("not created: %v", err)
+			}
+			ps := td[topic].Partitions
+			return fmt.Sprintf("%d partitions, RF %d", len(ps), len(ps[0].Replicas))
+		}})
 }
