@@ -3,12 +3,14 @@ package perf
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"math/rand"
 	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/kafkit/kafkit/internal/cmdutil"
@@ -104,11 +106,19 @@ func latencyRun(ctx context.Context, o *latencyOptions) error {
 	return o.final(m)
 }
 
-// consumeFromEnd assigns every partition of topic at its current end offset.
+// consumeFromEnd assigns every partition of topic at its current end offset. A topic created a
+// moment ago may not be known to its leader yet: that is retried for a few seconds.
 func consumeFromEnd(ctx context.Context, cl *kgo.Client, topic string) error {
-	ends, err := kadm.NewClient(cl).ListEndOffsets(ctx, topic)
-	if err == nil {
-		err = ends.Error()
+	var ends kadm.ListedOffsets
+	var err error
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		ends, err = kadm.NewClient(cl).ListEndOffsets(ctx, topic)
+		if err == nil {
+			err = ends.Error()
+		}
+		if !errors.Is(err, kerr.UnknownTopicOrPartition) && !errors.Is(err, kerr.NotLeaderForPartition) || time.Now().After(deadline) {
+			break
+		}
 	}
 	if err != nil {
 		return fmt.Errorf("cannot read the end offsets of %s: %w", topic, err)
