@@ -277,3 +277,40 @@ func TestHealthPerfCompatConsumerAndLatency(t *testing.T) {
 		t.Errorf("created: %v %v", td, err)
 	}
 }
+
+// fixedAddrListener makes a kfake broker advertise a fixed host:port.
+type fixedAddrListener struct {
+	net.Listener
+	addr string
+}
+
+func (l fixedAddrListener) Addr() net.Addr { return healthAddr(l.addr) }
+
+// TestHealthCheckListenerProtocolMismatch is the chart's case: the advertised listener wants
+// SASL while this client speaks PLAINTEXT. A kfake broker advertises the real cluster's
+// SASL_PLAINTEXT port, and the check, speaking PLAINTEXT, names the mismatch.
+func TestHealthCheckListenerProtocolMismatch(t *testing.T) {
+	saslAddr := strings.Split(SASLBrokers(), ",")[0]
+	var n atomic.Int32
+	c, err := kfake.NewCluster(kfake.NumBrokers(3), kfake.ListenFn(func(network, addr string) (net.Listener, error) {
+		ln, err := net.Listen(network, addr)
+		if err != nil || n.Add(1) != 3 {
+			return ln, err
+		}
+		return fixedAddrListener{ln, saslAddr}, nil
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	addrs := c.ListenAddrs()
+	r := KafkitEnv(t, nil, "", "-b", addrs[0]+","+addrs[1], "cluster", "check", "--only", "listeners")
+	if r.Code != 3 {
+		t.Fatalf("want exit 3: %s", r)
+	}
+	for _, w := range []string{"broker 2 advertises " + saslAddr + ": this client speaks PLAINTEXT and the listener wants SASL", "SASL_PLAINTEXT by default", "listeners.client.protocol=PLAINTEXT"} {
+		if !strings.Contains(r.Stdout+r.Stderr, w) {
+			t.Errorf("missing %q: %s", w, r)
+		}
+	}
+}
