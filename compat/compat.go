@@ -54,6 +54,7 @@ func scripts() []*Script {
 		getOffsetsScript(),
 		metadataQuorumScript(),
 		topicsScript(),
+		transactionsScript(),
 	}
 }
 

@@ -50,6 +50,7 @@ var compatClasses = map[string]string{
 	"kafka-metadata-quorum.sh":  "org.apache.kafka.tools.MetadataQuorumCommand",
 	"kafka-configs.sh":          "kafka.admin.ConfigCommand",
 	"kafka-delete-records.sh":   "org.apache.kafka.tools.DeleteRecordsCommand",
+	"kafka-transactions.sh":     "org.apache.kafka.tools.TransactionsCommand",
 }
 
 // compatNormalize drops what only the JVM prints (log4j lines and stack traces) and the given
