@@ -7,8 +7,6 @@ import (
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
-	"github.com/twmb/franz-go/pkg/kerr"
-	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/kafkit/kafkit/internal/txnstate"
 )
@@ -209,14 +207,7 @@ func txnForceTerminate(ctx context.Context, t *txnTool) error {
 	if err != nil {
 		return err
 	}
-	req := kmsg.NewPtrInitProducerIDRequest()
-	req.TransactionalID = &id
-	req.TransactionTimeoutMillis = 60000
-	req.ProducerID, req.ProducerEpoch = -1, -1
-	resp, err := req.RequestWith(ctx, adm)
-	if err == nil {
-		err = kerr.ErrorForCode(resp.ErrorCode)
-	}
+	_, _, err = txnstate.Fence(ctx, adm, id)
 	if err != nil {
 		return t.fail("Failed to force terminate transactionalId `"+id+"`", javaTxnError(err))
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 )
 
 // txnScene is a topic with three partitions, each with 3 committed records, then:
@@ -223,4 +224,56 @@ func (s *txnScene) checkAfter(t *testing.T, dir string) {
 		t.Errorf("group lag after the aborts: %+v (was 7, held)", rows)
 	}
 	t.Logf("group lag after the aborts: %d (the abort markers at the end of each partition)", rows[0].TotalLag)
+}
+
+// txnKilledScene is a topic whose name is also the transactional id of a killed producer's
+// open transaction on partition 0.
+func txnKilledScene(t *testing.T, topic string) {
+	txnTopic(t, topic, 1)
+	txnKilled(t, topic, topic, 0, 1)
+}
+
+// txnEnded waits (3 s at most) until the id's transaction is aborted (CompleteAbort, or Empty
+// once the fencing InitProducerId, retried while the abort completes, is through) and its
+// partition closed.
+func txnEnded(t *testing.T, id string) string {
+	t.Helper()
+	for i := 0; ; i++ {
+		d, err := Admin(t).DescribeTransactions(t.Context(), id)
+		state := ""
+		if err == nil {
+			state = d[id].State
+		}
+		if state == "CompleteAbort" || state == "Empty" {
+			state = "ended"
+		}
+		if state == "ended" && txnOpen(t, id) == 0 || i == 30 {
+			return fmt.Sprintf("%s, %d open", state, txnOpen(t, id))
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func TestTxnForceTerminate(t *testing.T) {
+	t.Run("native", func(t *testing.T) {
+		t.Parallel()
+		id := Unique(t, "txn-ft")
+		txnKilledScene(t, id)
+		r := MustKafkit(t, "", "txn", "force-terminate", id)
+		if d, err := Admin(t).DescribeTransactions(t.Context(), id); !strings.Contains(r.Stdout, "would_terminate") || err != nil || d[id].State != "Ongoing" {
+			t.Fatalf("dry run: %s", r)
+		}
+		r = MustKafkit(t, "", "txn", "force-terminate", id, "--execute", "-o", "json")
+		if a := txnJSON[struct{ Result string }](t, r); a.Result != "terminated" {
+			t.Errorf("force-terminate --execute: %s", r)
+		}
+		if got := txnEnded(t, id); got != "ended, 0 open" {
+			t.Errorf("after force-terminate: %s", got)
+		}
+	})
+	t.Run("compat", func(t *testing.T) {
+		t.Parallel()
+		runCompatCase(t, compatLink(t), compatCase{script: "kafka-transactions.sh", mutates: true, setup: txnKilledScene, state: txnEnded,
+			args: "--bootstrap-server {B} forceTerminateTransaction --transactionalId {T}"})
+	})
 }

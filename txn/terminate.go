@@ -5,12 +5,11 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
-	"github.com/twmb/franz-go/pkg/kerr"
-	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/kafkit/kafkit/internal/cmdutil"
 	"github.com/kafkit/kafkit/internal/output"
 	"github.com/kafkit/kafkit/internal/text"
+	"github.com/kafkit/kafkit/internal/txnstate"
 )
 
 type terminateOptions struct {
@@ -27,10 +26,6 @@ type Terminated struct {
 	ProducerEpoch   int16  `json:"producer_epoch"` // after the fence, when executed
 	Result          string `json:"result"`         // would_terminate, terminated
 }
-
-// fenceTimeoutMs is the transaction timeout the fencing InitProducerId carries (the Java
-// admin client's FenceProducers sends one too); the id's next producer sets its own.
-const fenceTimeoutMs = 60000
 
 func newCmdForceTerminate(f *cmdutil.Factory, runF func(context.Context, *terminateOptions) error) *cobra.Command {
 	opts := &terminateOptions{common: newCommon(f)}
@@ -90,7 +85,7 @@ func terminateRun(ctx context.Context, opts *terminateOptions) error {
 	}
 	r := Terminated{TransactionalID: opts.ID, State: d.State, ProducerID: d.ProducerID, ProducerEpoch: d.ProducerEpoch, Result: "would_terminate"}
 	if opts.Execute {
-		if err := Fence(ctx, adm, opts.ID, &r); err != nil {
+		if err := fence(ctx, adm, opts.ID, &r); err != nil {
 			return err
 		}
 	}
@@ -106,19 +101,12 @@ func terminateRun(ctx context.Context, opts *terminateOptions) error {
 	return nil
 }
 
-// Fence sends the fencing InitProducerId for id to its coordinator.
-func Fence(ctx context.Context, adm *cmdutil.Admin, id string, r *Terminated) error {
-	req := kmsg.NewPtrInitProducerIDRequest()
-	req.TransactionalID = &id
-	req.TransactionTimeoutMillis = fenceTimeoutMs
-	req.ProducerID, req.ProducerEpoch = -1, -1
-	resp, err := req.RequestWith(ctx, adm)
-	if err == nil {
-		err = kerr.ErrorForCode(resp.ErrorCode)
-	}
+// fence fences the id and records the new producer id and epoch.
+func fence(ctx context.Context, adm *cmdutil.Admin, id string, r *Terminated) error {
+	pid, epoch, err := txnstate.Fence(ctx, adm, id)
 	if err != nil {
 		return fmt.Errorf("cannot fence transactional id %q: %v", text.Safe(id), errText(err))
 	}
-	r.ProducerID, r.ProducerEpoch, r.Result = resp.ProducerID, resp.ProducerEpoch, "terminated"
+	r.ProducerID, r.ProducerEpoch, r.Result = pid, epoch, "terminated"
 	return nil
 }
