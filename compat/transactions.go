@@ -112,6 +112,13 @@ func (t *txnTool) checkOptions(c txnCommand) error {
 			return t.argError("unrecognized arguments: '--%s'", g)
 		}
 	}
+	for _, name := range t.p.Given() {
+		if bits, ok := txnNumeric[name]; ok {
+			if _, _, err := t.number(name, bits); err != nil {
+				return err
+			}
+		}
+	}
 	for _, r := range c.required {
 		if !t.p.Has(r) {
 			return t.argError("argument --%s is required", r)
@@ -119,6 +126,10 @@ func (t *txnTool) checkOptions(c txnCommand) error {
 	}
 	return nil
 }
+
+// txnNumeric are the numeric options and their Java types' sizes (Short, Integer, Long).
+var txnNumeric = map[string]int{"duration-filter": 64, "broker-id": 32, "partition": 32, "start-offset": 64,
+	"producer-id": 64, "producer-epoch": 16, "coordinator-epoch": 32, "max-transaction-timeout": 32}
 
 func containsString(s []string, v string) bool {
 	for _, x := range s {
