@@ -18,18 +18,27 @@ import (
 )
 
 // txnTopic creates a topic (RF 3) and waits until it is ready.
-func txnTopic(t *testing.T, topic string, partitions int32) {
+func txnTopic(t testing.TB, topic string, partitions int32) {
 	t.Helper()
 	adm := Admin(t)
 	if _, err := adm.CreateTopic(t.Context(), partitions, 3, nil, topic); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _, _ = Admin(t).DeleteTopics(context.Background(), topic) })
-	compatWaitTopic(t, adm, topic, int(partitions))
+	for i := 0; ; i++ {
+		td, err := adm.ListTopics(t.Context(), topic)
+		if err == nil && td.Has(topic) && td[topic].Err == nil && len(td[topic].Partitions) == int(partitions) {
+			return
+		}
+		if i == 150 {
+			t.Fatalf("topic %s not ready", topic)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
 
 // txnPlain writes n plain (non-transactional) records to a partition.
-func txnPlain(t *testing.T, topic string, partition int32, n int) {
+func txnPlain(t testing.TB, topic string, partition int32, n int) {
 	t.Helper()
 	cl := Client(t, kgo.RecordPartitioner(kgo.ManualPartitioner()))
 	for i := 0; i < n; i++ {
@@ -42,7 +51,7 @@ func txnPlain(t *testing.T, topic string, partition int32, n int) {
 // txnKilled begins a transaction with id, writes n records to the partition and stops the
 // producer without ending it, as a killed producer does: its coordinator still tracks the
 // transaction (Ongoing) and aborts it at its timeout (60 s, after the test).
-func txnKilled(t *testing.T, id, topic string, partition int32, n int) {
+func txnKilled(t testing.TB, id, topic string, partition int32, n int) {
 	t.Helper()
 	cl, err := kgo.NewClient(kgo.SeedBrokers(strings.Split(Brokers(), ",")...), kgo.TransactionalID(id),
 		kgo.TransactionTimeout(60*time.Second), kgo.RecordPartitioner(kgo.ManualPartitioner()))
@@ -66,7 +75,7 @@ func txnKilled(t *testing.T, id, topic string, partition int32, n int) {
 // transaction.partition.verification.enable is off for the one write (and restored), and the
 // write uses Produce v9, from before the leader adds partitions to transactions itself.
 // Returns the producer id.
-func txnGhost(t *testing.T, topic string, partition int32) int64 {
+func txnGhost(t testing.TB, topic string, partition int32) int64 {
 	t.Helper()
 	ctx := t.Context()
 	adm := Admin(t)
@@ -106,7 +115,7 @@ func txnGhost(t *testing.T, topic string, partition int32) int64 {
 
 // txnVerificationOff turns transaction verification off on one broker; the returned function
 // puts the setting back as it was.
-func txnVerificationOff(t *testing.T, adm *kadm.Client, broker int32) func() {
+func txnVerificationOff(t testing.TB, adm *kadm.Client, broker int32) func() {
 	t.Helper()
 	const key = "transaction.partition.verification.enable"
 	ctx := context.Background()
@@ -159,7 +168,7 @@ func txnGhostProduce(topic string, partition int32, pid int64, epoch int16, ts t
 }
 
 // txnOpen counts the open transactions on a topic's partitions, as the leaders report them.
-func txnOpen(t *testing.T, topic string) int {
+func txnOpen(t testing.TB, topic string) int {
 	t.Helper()
 	dp, err := Admin(t).DescribeProducers(t.Context(), kadm.TopicsSet{topic: nil})
 	if err != nil {
