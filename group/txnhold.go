@@ -13,7 +13,8 @@ import (
 )
 
 // markHeldByTxn finds the lagging partitions whose lag an open transaction holds: the group
-// has read up to the last stable offset (read_committed consumers cannot go further) and the
+// has read up to the last stable offset (its commit is there: a read_committed consumer cannot
+// go further; one that committed past it reads uncommitted records and is not held) and the
 // high watermark is beyond it. Each such row gets HeldByTxn and a note, and a line on w says
 // which transaction and for how long. It costs one ListOffsets (read_committed) per broker,
 // and DescribeProducers only where a partition is held. Failures are warnings: lag is shown
@@ -44,7 +45,7 @@ func markHeldByTxn(ctx context.Context, adm *cmdutil.Admin, per map[string][]Par
 	for _, rows := range per {
 		for _, r := range rows {
 			l, ok := lso.Lookup(r.Topic, r.Partition)
-			if ok && l.Err == nil && r.CurrentOffset != nil && r.LogEndOffset != nil && *r.CurrentOffset >= l.Offset && l.Offset < *r.LogEndOffset {
+			if ok && l.Err == nil && r.CurrentOffset != nil && r.LogEndOffset != nil && *r.CurrentOffset == l.Offset && l.Offset < *r.LogEndOffset {
 				bounds[txnstate.TP{Topic: r.Topic, Partition: r.Partition}] = txnstate.Bounds{LastStable: l.Offset, HighWatermark: *r.LogEndOffset}
 			}
 		}
@@ -74,7 +75,7 @@ func applyHolds(per map[string][]PartitionLag, holds []txnstate.Hold, w io.Write
 		for i := range rows {
 			r := &rows[i]
 			h, ok := byTP[tp{r.Topic, r.Partition}]
-			if !ok || r.CurrentOffset == nil || *r.CurrentOffset < h.LastStable {
+			if !ok || r.CurrentOffset == nil || *r.CurrentOffset != h.LastStable {
 				continue
 			}
 			r.HeldByTxn = &h
