@@ -81,6 +81,7 @@ func newCmdAbort(f *cmdutil.Factory, runF func(context.Context, *abortOptions) e
 		},
 	}
 	fl.register(cmd)
+	_ = cmd.RegisterFlagCompletionFunc("topic", cmdutil.CompleteTopics(f))
 	cmdutil.AddOutputFlags(cmd, &of)
 	return cmd
 }

@@ -31,7 +31,8 @@ transaction, or still waiting for their markers while it commits or aborts); -o 
 timeout and the start time. An id no coordinator knows is an error (exit 1).`,
 		Example: `  kafkit txn describe orders-writer-0
   kafkit txn describe orders-writer-0 orders-writer-1 -o json`,
-		Args: cmdutil.Args(cobra.MinimumNArgs(1)),
+		Args:              cmdutil.Args(cobra.MinimumNArgs(1)),
+		ValidArgsFunction: completeIDs(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.IDs = args
 			p, err := of.Printer()

@@ -108,6 +108,9 @@ func hangingRun(ctx context.Context, opts *hangingOptions) error {
 		return err
 	}
 	defer cancel()
+	if err := checkBroker(ctx, adm, opts.Broker); err != nil {
+		return err
+	}
 	parts, err := opts.partitions(ctx, adm)
 	if err != nil {
 		return err

@@ -45,7 +45,8 @@ first offset of the producer's open transaction, "-" when none is open). For pro
 open transaction, TRANSACTIONAL-ID is the id their coordinator knows them by ("-": none does).`,
 		Example: `  kafkit txn producers orders
   kafkit txn producers orders:0,3 --broker 2 -o json`,
-		Args: cmdutil.Args(cobra.MinimumNArgs(1)),
+		Args:              cmdutil.Args(cobra.MinimumNArgs(1)),
+		ValidArgsFunction: cmdutil.CompleteTopics(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			for _, a := range args {
 				ta, err := parseTopicArg(a)
@@ -82,6 +83,9 @@ func producersRun(ctx context.Context, opts *producersOptions) error {
 		return err
 	}
 	defer cancel()
+	if err := checkBroker(ctx, adm, opts.Broker); err != nil {
+		return err
+	}
 	parts, err := partitionsOf(ctx, adm, opts.Topics)
 	if err != nil {
 		return err

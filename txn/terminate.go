@@ -43,7 +43,8 @@ that must not wait for its timeout. It needs WRITE on the transactional id.
 Without --execute this is a dry run: it describes the id and changes nothing.`,
 		Example: `  kafkit txn force-terminate orders-writer-0
   kafkit txn force-terminate orders-writer-0 --execute`,
-		Args: cmdutil.Args(cobra.ExactArgs(1)),
+		Args:              cmdutil.Args(cobra.ExactArgs(1)),
+		ValidArgsFunction: completeIDs(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if dryRun && opts.Execute {
 				return cmdutil.UsageErrorf("--dry-run and --execute contradict each other")

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
 	"github.com/twmb/franz-go/pkg/kerr"
 
 	"github.com/kafkit/kafkit/internal/cmdutil"
@@ -135,3 +136,31 @@ func stamp(ts int64) string {
 }
 
 func itoa[T ~int16 | ~int32 | ~int64 | ~int](v T) string { return strconv.FormatInt(int64(v), 10) }
+
+// checkBroker fails when --broker names a broker the cluster does not have, rather than
+// searching nothing.
+func checkBroker(ctx context.Context, adm *cmdutil.Admin, id int32) error {
+	if id < 0 {
+		return nil
+	}
+	md, err := adm.BrokerMetadata(ctx)
+	if err != nil {
+		return fmt.Errorf("cannot list the brokers: %v", errText(err))
+	}
+	var ids []string
+	for _, b := range md.Brokers {
+		if b.NodeID == id {
+			return nil
+		}
+		ids = append(ids, itoa(b.NodeID))
+	}
+	return fmt.Errorf("--broker %d: the cluster has no broker %d (its brokers: %s)", id, id, strings.Join(ids, ", "))
+}
+
+// completeIDs completes transactional ids from the coordinators.
+func completeIDs(f *cmdutil.Factory) cobra.CompletionFunc {
+	return cmdutil.CompleteWith(f, func(ctx context.Context, adm *cmdutil.Admin) ([]string, error) {
+		l, err := adm.ListTransactions(ctx, nil, nil)
+		return l.TransactionalIDs(), err
+	})
+}
