@@ -36,6 +36,7 @@ func transactionsScript() *Script {
 		Native:  "kafkit txn",
 		Options: opts,
 		Run:     transactionsRun,
+		Expand:  expandTxnArgs,
 	}
 }
 

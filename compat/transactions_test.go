@@ -91,3 +91,24 @@ func TestTransactionsArguments(t *testing.T) {
 		}
 	}
 }
+
+func TestExpandTxnArgs(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"--bootstrap b list --transactional-id-pat x.*", "--bootstrap-server b list --transactional-id-pattern x.*"},
+		{"--boot=b describe-producers --top t --part 0", "--bootstrap-server=b describe-producers --topic t --partition 0"},
+		{"--bootstrap-server b abort --topic list --partition 1 --start 4", "--bootstrap-server b abort --topic list --partition 1 --start-offset 4"},
+		{"--bootstrap-server b find-hanging --max 0 --broker 1", "--bootstrap-server b find-hanging --max-transaction-timeout 0 --broker-id 1"},
+		{"--bootstrap-server b abort --topic t --partition 0 --p 1", "error: ambiguous option: --p could match --partition, --producer-epoch, --producer-id"},
+		{"--bootstrap-server b list --nosuch", "--bootstrap-server b list --nosuch"},
+	}
+	for _, tt := range tests {
+		got, err := expandTxnArgs(strings.Fields(tt.in))
+		s := strings.Join(got, " ")
+		if err != nil {
+			s = "error: " + strings.SplitN(err.Error(), "error: ", 2)[1]
+		}
+		if s != tt.want {
+			t.Errorf("%q:\n got %q\nwant %q", tt.in, s, tt.want)
+		}
+	}
+}
