@@ -137,7 +137,7 @@ func (s *txnScene) compatBefore(t *testing.T, dir string) {
 	for _, c := range []compatCase{
 		{name: "list-pattern", args: B + "list --transactional-id-pattern " + s.id},
 		{name: "describe", args: B + "describe --transactional-id " + s.id, volatile: true},
-		{name: "describe-producers", args: B + "describe-producers --topic " + s.topic + " --partition 1"},
+		{name: "describe-producers-abbreviated", args: "--bootstrap {B} describe-producers --top " + s.topic + " --part 1"},
 		{name: "find-hanging", args: B + "find-hanging --topic " + s.topic, volatile: true, sorted: true},
 		{name: "find-hanging-no-age", args: B + "find-hanging --topic " + s.topic + " --max-transaction-timeout 0", volatile: true, sorted: true},
 		{name: "find-hanging-needs-scope", args: B + "find-hanging"},
