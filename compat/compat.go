@@ -32,6 +32,9 @@ type Script struct {
 	// accept unique prefixes of option names: it spells them out); its error is printed as
 	// the tool prints a command-line error (exit 1).
 	Expand func(args []string) ([]string, error)
+	// Prepare, when set, rewrites the parsed command line before the connection is set up:
+	// tools whose bootstrap servers come from elsewhere (--producer-props, a positional).
+	Prepare func(p *Parsed) error
 }
 
 // Env is what a script's run function needs: the streams and lazy clients of the factory.
@@ -54,9 +57,12 @@ func scripts() []*Script {
 		consoleConsumerScript(),
 		consoleProducerScript(),
 		consumerGroupsScript(),
+		consumerPerfScript(),
 		deleteRecordsScript(),
+		e2eLatencyScript(),
 		getOffsetsScript(),
 		metadataQuorumScript(),
+		producerPerfScript(),
 		topicsScript(),
 		transactionsScript(),
 	}
@@ -137,6 +143,11 @@ func RunScript(ctx context.Context, f *cmdutil.Factory, s *Script, args []string
 	}
 	if name, why := unsupported(s.Options, p); name != "" {
 		return cmdutil.UsageErrorf("%s: --%s is not supported by kafkit: %s", s.Name, name, why)
+	}
+	if s.Prepare != nil {
+		if err := s.Prepare(p); err != nil {
+			return err
+		}
 	}
 	if len(p.Given()) == 0 || p.Has("help") {
 		return printScriptHelp(f.IO, s, p.Has("help"))
