@@ -28,6 +28,10 @@ type Script struct {
 	Native  string // the native kafkit command family that does the same
 	Options []Option
 	Run     func(ctx context.Context, e *Env, p *Parsed) error
+	// Expand, when set, rewrites the command line before it is parsed (argparse4j tools
+	// accept unique prefixes of option names: it spells them out); its error is printed as
+	// the tool prints a command-line error (exit 1).
+	Expand func(args []string) ([]string, error)
 	// Prepare, when set, rewrites the parsed command line before the connection is set up:
 	// tools whose bootstrap servers come from elsewhere (--producer-props, a positional).
 	Prepare func(p *Parsed) error
@@ -60,6 +64,7 @@ func scripts() []*Script {
 		metadataQuorumScript(),
 		producerPerfScript(),
 		topicsScript(),
+		transactionsScript(),
 	}
 }
 
@@ -123,6 +128,13 @@ kafkit command that does it; "kafkit compat list" shows what is covered, per scr
 // RunScript parses args with the script's grammar, points the factory at --bootstrap-server /
 // --command-config, and runs the script.
 func RunScript(ctx context.Context, f *cmdutil.Factory, s *Script, args []string, native func(context.Context, []string) error) error {
+	var err error
+	if s.Expand != nil {
+		if args, err = s.Expand(args); err != nil {
+			fmt.Fprintln(f.IO.ErrOut, err)
+			return cmdutil.SilentError
+		}
+	}
 	p, err := Parse(s.Options, args)
 	if err != nil {
 		// joptsimple's message on stderr and exit 1, as the Java tool.

@@ -100,6 +100,7 @@ func consumeRun(ctx context.Context, opts *consumeOptions) error {
 	if err != nil {
 		return err
 	}
+	noteHeld(ctx, opts, su.parts)
 	r, topics, offsets := newRun(opts, su)
 	// A write to a closed pipe must come back as EPIPE instead of killing the process with
 	// SIGPIPE (Go kills on SIGPIPE for stdout unless the signal is handled): a closed pipe

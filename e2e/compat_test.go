@@ -53,6 +53,7 @@ var compatClasses = map[string]string{
 	"kafka-producer-perf-test.sh": "org.apache.kafka.tools.ProducerPerformance",
 	"kafka-consumer-perf-test.sh": "org.apache.kafka.tools.ConsumerPerformance",
 	"kafka-e2e-latency.sh":        "org.apache.kafka.tools.EndToEndLatency",
+	"kafka-transactions.sh":       "org.apache.kafka.tools.TransactionsCommand",
 }
 
 // compatNormalize drops what only the JVM prints (log4j lines and stack traces) and the given

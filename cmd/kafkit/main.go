@@ -14,11 +14,12 @@ import (
 	"github.com/kafkit/kafkit/perf"
 	"github.com/kafkit/kafkit/produce"
 	"github.com/kafkit/kafkit/topic"
+	"github.com/kafkit/kafkit/txn"
 )
 
 func main() {
 	f := &cmdutil.Factory{IO: cmdutil.System()}
-	cmd := root.New(f, cluster.NewCmdCluster, topic.NewCmdTopic, produce.NewCmdProduce, consume.NewCmdConsume, group.NewCmdGroup, perf.NewCmdPerf, compat.NewCmdCompat)
+	cmd := root.New(f, cluster.NewCmdCluster, topic.NewCmdTopic, produce.NewCmdProduce, consume.NewCmdConsume, group.NewCmdGroup, perf.NewCmdPerf, txn.NewCmdTxn, compat.NewCmdCompat)
 	// Invoked as kafka-topics.sh (a link): behave as that tool.
 	if s, ok := compat.Lookup(os.Args[0]); ok {
 		cmd.SetArgs(append([]string{"compat", s.Name}, os.Args[1:]...))
