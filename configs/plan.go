@@ -103,7 +103,6 @@ func Plan(r Resource, current []Entry, rules Rules, c Change) ([]Action, error) 
 	for _, k := range c.Delete {
 		cur, had := own[k]
 		a := Action{Key: k, Op: "delete", From: shownOrUnset(cur, had), To: "(default)"}
-		_ = cur
 		if !had {
 			a.Result = ResUnchanged
 		}
