@@ -2,10 +2,12 @@ package quota
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kerr"
 
 	"github.com/kafkit/kafkit/internal/cmdutil"
 	"github.com/kafkit/kafkit/internal/output"
@@ -139,8 +141,14 @@ func doneWord(remove, dryRun bool) string {
 	return resAltered
 }
 
+// errText is the broker's error as a person reads it: the code's name and the broker's own
+// message ("INVALID_REQUEST: producer_byte_rate cannot be a fractional value").
 func errText(err error, msg string) string {
-	if msg != "" && !strings.Contains(err.Error(), msg) {
+	var ke *kerr.Error
+	if msg != "" && errors.As(err, &ke) {
+		return ke.Message + ": " + msg
+	}
+	if msg != "" {
 		return err.Error() + ": " + msg
 	}
 	return err.Error()

@@ -26,6 +26,9 @@ var (
 	ipKeys         = []string{"connection_creation_rate"}
 )
 
+// wholeKeys are the quotas Kafka stores as integers: it refuses fractions.
+var wholeKeys = []string{"producer_byte_rate", "consumer_byte_rate", "connection_creation_rate"}
+
 // AllKeys are every quota key, sorted: the table columns come in this order.
 var AllKeys = []string{"producer_byte_rate", "consumer_byte_rate", "request_percentage", "controller_mutation_rate", "connection_creation_rate"}
 
@@ -181,6 +184,9 @@ func ParseValues(args []string, es []kadm.ClientQuotaEntity) (map[string]float64
 		f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
 		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || f < 0 {
 			return nil, cmdutil.UsageErrorf("quota %s: %q is not a number >= 0", k, v)
+		}
+		if f != math.Trunc(f) && contains(wholeKeys, k) {
+			return nil, cmdutil.UsageErrorf("quota %s: %q must be a whole number (bytes or connections per second)", k, v)
 		}
 		out[k] = f
 	}
