@@ -228,19 +228,9 @@ func configsCheckNames(p *Parsed, r *configsRequest) error {
 	for _, n := range r.names {
 		hasName, hasDefault = hasName || n != "", hasDefault || n == ""
 	}
-	head := r.types[0]
-	if hasName && (contains(r.types, "brokers") || contains(r.types, "broker-loggers")) {
-		for _, n := range r.names {
-			if _, err := parseJavaInt(n); n != "" && err != nil {
-				return fmt.Errorf("The entity name for %s must be a valid integer broker id, but it is: %s", head, n)
-			}
-		}
-	}
-	if hasName && contains(r.types, "ips") {
-		for _, n := range r.names {
-			if n != "" && !validIPEntity(n) {
-				return fmt.Errorf("The entity name for %s must be a valid IP or resolvable host, but it is: %s", head, n)
-			}
+	if hasName {
+		if err := configsCheckNameSyntax(r); err != nil {
+			return err
 		}
 	}
 	quotaLike := contains(r.types, "users") || contains(r.types, "clients") || contains(r.types, "brokers") || contains(r.types, "ips")
@@ -262,6 +252,24 @@ func configsCheckNames(p *Parsed, r *configsRequest) error {
 		return fmt.Errorf("Only one of --add-config or --add-config-file must be specified")
 	case !p.Has("add-config") && !p.Has("add-config-file") && !p.Has("delete-config"):
 		return fmt.Errorf("At least one of --add-config, --add-config-file, or --delete-config must be specified with --alter")
+	}
+	return nil
+}
+
+// configsCheckNameSyntax: broker ids are integers, ips are IPs or names that resolve.
+func configsCheckNameSyntax(r *configsRequest) error {
+	head := r.types[0]
+	brokers := contains(r.types, "brokers") || contains(r.types, "broker-loggers")
+	for _, n := range r.names {
+		if n == "" {
+			continue
+		}
+		if _, err := parseJavaInt(n); brokers && err != nil {
+			return fmt.Errorf("The entity name for %s must be a valid integer broker id, but it is: %s", head, n)
+		}
+		if contains(r.types, "ips") && !validIPEntity(n) {
+			return fmt.Errorf("The entity name for %s must be a valid IP or resolvable host, but it is: %s", head, n)
+		}
 	}
 	return nil
 }
