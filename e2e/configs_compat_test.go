@@ -28,7 +28,11 @@ func configsCompatQuota(kind func(name string) kadm.ClientQuotaEntity, values ma
 		if _, err := Admin(t).AlterClientQuotas(t.Context(), []kadm.AlterClientQuotaEntry{{Entity: e, Ops: ops}}); err != nil {
 			t.Fatal(err)
 		}
-		t.Cleanup(func() { _, _ = Admin(t).AlterClientQuotas(t.Context(), []kadm.AlterClientQuotaEntry{{Entity: e, Ops: rm}}) })
+		t.Cleanup(func() {
+			adm, ctx, done := configsCleanupAdmin()
+			defer done()
+			_, _ = kadm.NewClient(adm).AlterClientQuotas(ctx, []kadm.AlterClientQuotaEntry{{Entity: e, Ops: rm}})
+		})
 		configsWaitEntity(t, e)
 	}
 }
@@ -98,7 +102,9 @@ func configsCompatScram(t *testing.T, user string) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		_, _ = Admin(t).AlterUserSCRAMs(t.Context(), []kadm.DeleteSCRAM{{User: user, Mechanism: kadm.ScramSha512}}, nil)
+		adm, ctx, done := configsCleanupAdmin()
+		defer done()
+		_, _ = kadm.NewClient(adm).AlterUserSCRAMs(ctx, []kadm.DeleteSCRAM{{User: user, Mechanism: kadm.ScramSha512}}, nil)
 	})
 }
 
@@ -132,19 +138,21 @@ func configsResourceState(typ kmsg.ConfigResourceType) func(t *testing.T, name s
 				}
 			}
 		}
-		configsResourceReset(t, typ, name)
+		configsResourceReset(typ, name)
 		sort.Strings(out)
 		return strings.Join(out, ",")
 	}
 }
 
-func configsResourceReset(t *testing.T, typ kmsg.ConfigResourceType, name string) {
+// configsResourceReset deletes the configs the tests set (a client-metrics subscription goes
+// with its last config); it also runs from t.Cleanup, so it has its own client.
+func configsResourceReset(typ kmsg.ConfigResourceType, name string) {
 	req := kmsg.NewPtrIncrementalAlterConfigsRequest()
 	r := kmsg.NewIncrementalAlterConfigsRequestResource()
 	r.ResourceType, r.ResourceName = typ, name
 	keys := []string{"consumer.session.timeout.ms", "consumer.heartbeat.interval.ms"}
 	if typ == kmsg.ConfigResourceTypeClientMetrics {
-		keys = []string{"metrics", "interval.ms", "match"}
+		keys = []string{"metrics", "interval.ms"}
 	}
 	for _, k := range keys {
 		c := kmsg.NewIncrementalAlterConfigsRequestResourceConfig()
@@ -152,7 +160,9 @@ func configsResourceReset(t *testing.T, typ kmsg.ConfigResourceType, name string
 		r.Configs = append(r.Configs, c)
 	}
 	req.Resources = append(req.Resources, r)
-	_, _ = req.RequestWith(t.Context(), Client(t))
+	adm, ctx, done := configsCleanupAdmin()
+	defer done()
+	_, _ = req.RequestWith(ctx, adm)
 }
 
 // configsResourceSetup sets configs on a group or client-metrics resource, reset at the end.
@@ -172,7 +182,7 @@ func configsResourceSetup(typ kmsg.ConfigResourceType, kv ...string) func(t *tes
 		if _, err := req.RequestWith(t.Context(), Client(t)); err != nil {
 			t.Fatal(err)
 		}
-		t.Cleanup(func() { configsResourceReset(t, typ, name) })
+		t.Cleanup(func() { configsResourceReset(typ, name) })
 	}
 }
 

@@ -3,6 +3,7 @@
 package e2e
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -33,7 +34,7 @@ func TestConfigsQuotaThrottlesProduce(t *testing.T) {
 	if _, err := adm.CreateTopic(t.Context(), 1, 1, nil, topic); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _, _ = Admin(t).DeleteTopics(t.Context(), topic) })
+	t.Cleanup(func() { Kafkit(t, "", "topic", "delete", topic, "--yes") })
 	MustKafkit(t, "", "quota", "set", "--client", clientID, fmt.Sprintf("producer_byte_rate=%d", configsQuotaRate))
 	t.Cleanup(func() { Kafkit(t, "", "quota", "delete", "--client", clientID, "--yes") })
 	configsWaitQuota(t, adm, clientID)
@@ -221,4 +222,15 @@ func configsEventually(t *testing.T, ok func() bool, what string) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	t.Errorf("not true after 3 s: %s", what)
+}
+
+// configsCleanupAdmin is an admin client for t.Cleanup functions, which run after t.Context()
+// is cancelled; the caller closes it.
+func configsCleanupAdmin() (*kgo.Client, context.Context, func()) {
+	cl, err := kgo.NewClient(kgo.SeedBrokers(strings.Split(Brokers(), ",")...))
+	if err != nil {
+		panic(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	return cl, ctx, func() { cancel(); cl.Close() }
 }
