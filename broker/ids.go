@@ -12,6 +12,16 @@ import (
 
 // CompleteIDs completes broker ids from the cluster's metadata.
 func CompleteIDs(f *cmdutil.Factory) cobra.CompletionFunc {
+	ids := completeIDs(f)
+	return func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+		if len(args) > 0 {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		return ids(cmd, args, toComplete)
+	}
+}
+
+func completeIDs(f *cmdutil.Factory) cobra.CompletionFunc {
 	return cmdutil.CompleteWith(f, func(ctx context.Context, adm *cmdutil.Admin) ([]string, error) {
 		meta, err := adm.BrokerMetadata(ctx)
 		if err != nil {

@@ -211,12 +211,15 @@ func javaExceptionName(err error) string {
 // alterUserOrClient checks the keys as ConfigCommand does, then alters quotas or deletes SCRAM
 // credentials (adding one was refused while parsing: it carries a password).
 func (c *configsCmd) alterUserOrClient(ctx context.Context) error {
-	var unknownAdd, unknownDel, scramDel []string
+	var unknownAdd, unknownDel, scramAdd, scramDel []string
 	hasQuota := false
 	for _, k := range c.r.setOrder {
-		if contains(userClientQuotas, k) {
+		switch {
+		case contains(userClientQuotas, k):
 			hasQuota = true
-		} else {
+		case isScram(k):
+			scramAdd = append(scramAdd, k)
+		default:
 			unknownAdd = append(unknownAdd, k)
 		}
 	}
@@ -231,8 +234,8 @@ func (c *configsCmd) alterUserOrClient(ctx context.Context) error {
 		}
 	}
 	if c.r.types[0] == "clients" || len(c.r.types) == 2 {
-		if len(unknownAdd) > 0 {
-			return c.refuse("Only quota configs can be added for 'clients' using --bootstrap-server. Unexpected config names: %s", scalaSet(unknownAdd))
+		if len(unknownAdd)+len(scramAdd) > 0 {
+			return c.refuse("Only quota configs can be added for 'clients' using --bootstrap-server. Unexpected config names: %s", scalaSet(append(unknownAdd, scramAdd...)))
 		}
 		if len(unknownDel)+len(scramDel) > 0 {
 			return c.refuse("Only quota configs can be deleted for 'clients' using --bootstrap-server. Unexpected config names: %s", scalaSet(append(unknownDel, scramDel...)))
@@ -244,15 +247,18 @@ func (c *configsCmd) alterUserOrClient(ctx context.Context) error {
 		if len(unknownDel) > 0 {
 			return c.refuse("Only quota and SCRAM credential configs can be deleted for 'users' using --bootstrap-server. Unexpected config names: %s", scalaSet(unknownDel))
 		}
-		if len(scramDel) > 0 && contains(c.r.names, "") {
+		if len(scramAdd)+len(scramDel) > 0 && contains(c.r.names, "") {
 			return c.refuse("The use of --entity-default or --user-defaults is not allowed with User SCRAM Credentials using --bootstrap-server.")
 		}
-		if len(scramDel) > 0 && hasQuota {
+		if len(scramAdd)+len(scramDel) > 0 && hasQuota {
 			return c.refuse("Cannot alter both quota and SCRAM credential configs simultaneously for 'users' using --bootstrap-server.")
 		}
 	}
 	if hasQuota {
 		return c.alterQuotas(ctx)
+	}
+	for _, k := range scramAdd { // without password= (those were refused while parsing)
+		return c.refuse("Invalid credential property %s=%s", strings.ReplaceAll(k, "-", "_"), c.r.set[k])
 	}
 	return c.deleteScram(ctx, scramDel)
 }

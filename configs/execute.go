@@ -113,6 +113,7 @@ func Finish(out *cmdutil.IOStreams, r Resource, plan []Action, ok, dryRun bool) 
 
 // PrintEntries prints configs as KEY VALUE SOURCE (wide adds READ-ONLY and SYNONYMS), or JSON.
 func PrintEntries(out *cmdutil.IOStreams, p output.Printer, entries []Entry) error {
+	entries = masked(entries)
 	return p.Print(out.Out, entries, func(t *output.Text) error {
 		headers := []string{"KEY", "VALUE", "SOURCE"}
 		if t.Wide {
@@ -140,4 +141,17 @@ func synonyms(e Entry) string {
 		s = append(s, y.Source+":"+y.Key+"="+v)
 	}
 	return strings.Join(s, ", ")
+}
+
+// masked shows sensitive values as (sensitive) in every format (the broker sends none).
+func masked(es []Entry) []Entry {
+	out := make([]Entry, len(es))
+	for i, e := range es {
+		if e.Sensitive {
+			v := "(sensitive)"
+			e.Value = &v
+		}
+		out[i] = e
+	}
+	return out
 }
