@@ -49,7 +49,9 @@ func configsWaitEntity(t *testing.T, e kadm.ClientQuotaEntity) {
 	}, "quota visible")
 }
 
-func configsUser(n string) kadm.ClientQuotaEntity { return kadm.ClientQuotaEntity{{Type: "user", Name: &n}} }
+func configsUser(n string) kadm.ClientQuotaEntity {
+	return kadm.ClientQuotaEntity{{Type: "user", Name: &n}}
+}
 func configsClient(n string) kadm.ClientQuotaEntity {
 	return kadm.ClientQuotaEntity{{Type: "client-id", Name: &n}}
 }
