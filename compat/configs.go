@@ -303,7 +303,7 @@ func configsChanges(p *Parsed, r *configsRequest) error {
 			return fmt.Errorf("Invalid character found for config key: %s", k)
 		}
 		if isScram(k) && strings.Contains(r.set[k], "password=") {
-			return cmdutil.UsageErrorf("kafka-configs.sh --add-config %s=[...] carries the password in a command-line option, which kafkit refuses: use kafkit user create/update USER --mechanism %s --password-file FILE", k, k)
+			return cmdutil.UsageErrorf("kafka-configs.sh --add-config %s=[...] carries the password in a command-line option, which kafkit refuses: use kafkit user create/update USER --password-file FILE (mechanism %s)", k, k)
 		}
 	}
 	for _, v := range p.Values("delete-config") {
