@@ -13,6 +13,7 @@ import (
 	"github.com/kafkit/kafkit/group"
 	"github.com/kafkit/kafkit/internal/cmdutil"
 	"github.com/kafkit/kafkit/internal/root"
+	"github.com/kafkit/kafkit/perf"
 	"github.com/kafkit/kafkit/produce"
 	"github.com/kafkit/kafkit/quota"
 	"github.com/kafkit/kafkit/topic"
@@ -20,7 +21,7 @@ import (
 
 func main() {
 	f := &cmdutil.Factory{IO: cmdutil.System()}
-	cmd := root.New(f, cluster.NewCmdCluster, topic.NewCmdTopic, produce.NewCmdProduce, consume.NewCmdConsume, group.NewCmdGroup, compat.NewCmdCompat, quota.NewCmdQuota, broker.NewCmdBroker, configs.NewCmdConfig)
+	cmd := root.New(f, cluster.NewCmdCluster, topic.NewCmdTopic, produce.NewCmdProduce, consume.NewCmdConsume, group.NewCmdGroup, perf.NewCmdPerf, compat.NewCmdCompat, quota.NewCmdQuota, broker.NewCmdBroker, configs.NewCmdConfig)
 	// Invoked as kafka-topics.sh (a link): behave as that tool.
 	if s, ok := compat.Lookup(os.Args[0]); ok {
 		cmd.SetArgs(append([]string{"compat", s.Name}, os.Args[1:]...))
