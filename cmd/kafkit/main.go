@@ -5,21 +5,24 @@ import (
 	"context"
 	"os"
 
+	"github.com/kafkit/kafkit/broker"
 	"github.com/kafkit/kafkit/cluster"
 	"github.com/kafkit/kafkit/compat"
+	"github.com/kafkit/kafkit/configs"
 	"github.com/kafkit/kafkit/consume"
 	"github.com/kafkit/kafkit/group"
 	"github.com/kafkit/kafkit/internal/cmdutil"
 	"github.com/kafkit/kafkit/internal/root"
 	"github.com/kafkit/kafkit/perf"
 	"github.com/kafkit/kafkit/produce"
+	"github.com/kafkit/kafkit/quota"
 	"github.com/kafkit/kafkit/topic"
 	"github.com/kafkit/kafkit/txn"
 )
 
 func main() {
 	f := &cmdutil.Factory{IO: cmdutil.System()}
-	cmd := root.New(f, cluster.NewCmdCluster, topic.NewCmdTopic, produce.NewCmdProduce, consume.NewCmdConsume, group.NewCmdGroup, perf.NewCmdPerf, txn.NewCmdTxn, compat.NewCmdCompat)
+	cmd := root.New(f, cluster.NewCmdCluster, topic.NewCmdTopic, produce.NewCmdProduce, consume.NewCmdConsume, group.NewCmdGroup, perf.NewCmdPerf, txn.NewCmdTxn, quota.NewCmdQuota, broker.NewCmdBroker, configs.NewCmdConfig, compat.NewCmdCompat)
 	// Invoked as kafka-topics.sh (a link): behave as that tool.
 	if s, ok := compat.Lookup(os.Args[0]); ok {
 		cmd.SetArgs(append([]string{"compat", s.Name}, os.Args[1:]...))
