@@ -3,6 +3,7 @@ package main
 
 import (
 	"context"
+	"github.com/kafkit/kafkit/apply"
 	"os"
 
 	"github.com/kafkit/kafkit/broker"
@@ -22,7 +23,7 @@ import (
 
 func main() {
 	f := &cmdutil.Factory{IO: cmdutil.System()}
-	cmd := root.New(f, cluster.NewCmdCluster, topic.NewCmdTopic, produce.NewCmdProduce, consume.NewCmdConsume, group.NewCmdGroup, perf.NewCmdPerf, txn.NewCmdTxn, quota.NewCmdQuota, broker.NewCmdBroker, configs.NewCmdConfig, compat.NewCmdCompat)
+	cmd := root.New(f, cluster.NewCmdCluster, topic.NewCmdTopic, produce.NewCmdProduce, consume.NewCmdConsume, group.NewCmdGroup, perf.NewCmdPerf, txn.NewCmdTxn, quota.NewCmdQuota, broker.NewCmdBroker, configs.NewCmdConfig, apply.NewCmdApply, apply.NewCmdExport, compat.NewCmdCompat)
 	// Invoked as kafka-topics.sh (a link): behave as that tool.
 	if s, ok := compat.Lookup(os.Args[0]); ok {
 		cmd.SetArgs(append([]string{"compat", s.Name}, os.Args[1:]...))
