@@ -41,7 +41,7 @@ type Action struct {
 func (a *Action) fail(err error) { a.Result, a.Error = "failed", err.Error() }
 
 // done sets the result of an applied action; would is the dry run's word.
-func (a *Action) done() { a.Result = resultFor(a.Action, false) }
+func (a *Action) done()  { a.Result = resultFor(a.Action, false) }
 func (a *Action) would() { a.Result = resultFor(a.Action, true) }
 
 func resultFor(action string, dry bool) string {
