@@ -117,7 +117,9 @@ func (r *headersReader) nullable(s string) *string {
 
 func (r *headersReader) splitHeaders(s string, n int) ([][2]*string, error) {
 	parts := r.headersSep.Split(s, -1)
-	for len(parts) > 0 && parts[len(parts)-1] == "" { // Java's String.split drops trailing empty strings
+	// Java's String.split drops trailing empty strings, except that no match at all gives
+	// the input itself: "" splits into [""] (a pair without a key separator).
+	for len(parts) > 1 && parts[len(parts)-1] == "" {
 		parts = parts[:len(parts)-1]
 	}
 	out := [][2]*string{}

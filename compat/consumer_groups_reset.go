@@ -323,6 +323,20 @@ func addRows(plan *resetPlan, res group.SeekResult, target map[string]int64) {
 	}
 }
 
+// jacksonCSV quotes a CSV string column as the Java tool's Jackson CsvMapper does: strings
+// longer than 24 characters always (it does not scan those), shorter ones when they hold a
+// separator, a quote, a control character or start with the comment character '#'.
+func jacksonCSV(s string) string {
+	quote := len(s) > 24 || strings.HasPrefix(s, "#")
+	for _, c := range s {
+		quote = quote || c == ',' || c == '"' || c < ' '
+	}
+	if !quote {
+		return s
+	}
+	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+}
+
 // printResetPlan prints the table, or with --export the CSV (with the group column unless a
 // single --group was given), as the Java tool does.
 func printResetPlan(e *Env, p *Parsed, plan resetPlan) {
@@ -331,16 +345,14 @@ func printResetPlan(e *Env, p *Parsed, plan resetPlan) {
 		fmt.Fprintln(out, m)
 	}
 	if p.Has("export") {
-		w := csv.NewWriter(out)
 		single := len(p.Values("group")) == 1 && !p.Has("all-groups")
 		for _, r := range plan.rows {
-			rec := []string{r.topic, strconv.Itoa(int(r.partition)), strconv.FormatInt(r.offset, 10)}
+			line := jacksonCSV(r.topic) + "," + strconv.Itoa(int(r.partition)) + "," + strconv.FormatInt(r.offset, 10)
 			if !single {
-				rec = append([]string{r.group}, rec...)
+				line = jacksonCSV(r.group) + "," + line
 			}
-			_ = w.Write(rec)
+			fmt.Fprintln(out, line)
 		}
-		w.Flush()
 		fmt.Fprintln(out)
 		return
 	}
