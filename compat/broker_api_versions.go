@@ -14,7 +14,7 @@ func brokerAPIVersionsScript() *Script {
 	return &Script{
 		Name:    "kafka-broker-api-versions.sh",
 		Summary: "This tool helps to retrieve broker version information.",
-		Native:  "kafkit cluster info",
+		Native:  "kafkit cluster api-versions",
 		Options: commonOptions(),
 		Run:     brokerAPIVersionsRun,
 	}
