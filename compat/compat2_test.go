@@ -86,3 +86,10 @@ func FuzzJavaDuration(f *testing.F) {
 	f.Add("P1DT2H3M4.5S")
 	f.Fuzz(func(t *testing.T, s string) { _, _ = javaDuration(s); _, _ = javaDateTime(s) })
 }
+
+func TestWithoutLineReader(t *testing.T) {
+	got := strings.Join(withoutLineReader([]string{"produce", "t", "--quiet", "-K", ":", "--allow-missing-key", "--null-marker", "NULL", "--acks", "1"}), " ")
+	if want := "produce t --quiet --acks 1"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}

@@ -179,7 +179,6 @@ var plainDeserializers = map[string]bool{
 	"org.apache.kafka.common.serialization.ByteArrayDeserializer": true,
 }
 
-
 // formatterArgs turns the DefaultMessageFormatter properties into consume --print and its
 // companions (--separator, --no-value, --line-separator, --headers-separator, --null-literal).
 func formatterArgs(p *Parsed) ([]string, error) {

@@ -77,7 +77,6 @@ func TestProduceArgs(t *testing.T) {
 		{line: "--topic t --compression-codec lz4 --request-required-acks -1 --timeout 50", want: "produce t --quiet --compression lz4 --acks all --linger 50ms"},
 		{line: "--topic t --producer-property acks=1 --producer-property compression.type=zstd", want: "produce t --quiet --acks 1 --compression zstd"},
 		{line: "--property parse.key=true", err: `Missing required argument "[topic]"`},
-		{line: "--topic t --property parse.headers=true", err: "parse.headers=true is not supported"},
 		{line: "--topic t --line-reader my.Reader", err: "--line-reader my.Reader is not supported"},
 		{line: "--topic t --producer-property sasl.mechanism=PLAIN", err: "put security settings"},
 	}
