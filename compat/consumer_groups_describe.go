@@ -50,7 +50,7 @@ func groupsDescribe(ctx context.Context, e *Env, adm *cmdutil.Admin, p *Parsed) 
 		return err
 	}
 	if p.Has("all-groups") {
-		names = listed.Groups()
+		names = consumerGroupNames(listed) // as Java: classic and consumer groups, not share or streams ones
 	}
 	sort.Strings(names)
 	for _, name := range names {

@@ -109,13 +109,19 @@ func groupNames(ctx context.Context, adm *cmdutil.Admin, p *Parsed) ([]string, e
 	if err != nil {
 		return nil, err
 	}
+	return consumerGroupNames(listed), nil
+}
+
+// consumerGroupNames is what --all-groups means: the classic groups of the consumer protocol
+// and the KIP-848 consumer groups, sorted.
+func consumerGroupNames(listed kadm.ListedGroups) []string {
 	var names []string
 	for _, g := range listed.Sorted() {
 		if (g.ProtocolType == "consumer" || g.ProtocolType == "") && g.GroupType != "share" && g.GroupType != "streams" {
 			names = append(names, g.Group)
 		}
 	}
-	return names, nil
+	return names
 }
 
 func dedupSorted(ss []string) []string {

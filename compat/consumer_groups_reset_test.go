@@ -110,3 +110,16 @@ func TestJacksonCSVAndExceptionNames(t *testing.T) {
 		}
 	}
 }
+
+func TestDescribeAllGroupsState(t *testing.T) {
+	c, adm := groupsFixture(t)
+	os := kadm.Offsets{}
+	os.AddOffset("t", 0, 1, -1)
+	if err := adm.CommitAllOffsets(context.Background(), "a", os); err != nil {
+		t.Fatal(err)
+	}
+	out, err := runGroupsScript(t, c, "--describe --all-groups --state")
+	if err != nil || strings.Count(out, "GROUP ") != 2 || strings.Index(out, "\na ") > strings.Index(out, "\ng ") || !strings.Contains(out, "Empty") {
+		t.Errorf("got %q %v: a and g, sorted, each with its state", out, err)
+	}
+}
