@@ -16,26 +16,33 @@ import (
 
 // compat2Shared is one topic with records and groups made once for the read-only cases of
 // TestCompat2 (the tools only read them, or are refused): S, S-g (Empty, offsets committed on
-// some partitions) and S-act (a member consuming).
+// some partitions), S-act (a classic member consuming) and S-848 (a KIP-848 member).
 func compat2Shared(t *testing.T) string {
 	t.Helper()
 	s := Unique(t, "compat2")
 	compatGroup(t, s) // S with 32 records over 3 partitions, S-g Empty with commits
+	compat2Member(t, s, s+"-act", "compat2-member", "classic")
+	compat2Member(t, s, s+"-848", "compat2-848", "consumer")
+	return s
+}
+
+// compat2Member starts a kafkit consumer in group g and waits until the group is Stable with it.
+func compat2Member(t *testing.T, topic, g, client, protocol string) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, binPath, "-b", Brokers(), "consume", s, "-g", s+"-act", "--client-id", "compat2-member")
+	cmd := exec.CommandContext(ctx, binPath, "-b", Brokers(), "consume", topic, "-g", g, "--client-id", client, "--group-protocol", protocol)
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cancel(); _ = cmd.Wait() })
 	for i := 0; i < 100; i++ {
-		r := Kafkit(t, "", "group", "describe", s+"-act", "-o", "json")
-		if r.Code == 0 && containsAll(r.Stdout, `"state": "Stable"`, "compat2-member") {
-			return s
+		r := Kafkit(t, "", "group", "describe", g, "-o", "json")
+		if r.Code == 0 && containsAll(r.Stdout, `"state": "Stable"`, client) {
+			return
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
-	t.Fatal("the group did not become Stable")
-	return ""
+	t.Fatalf("group %s did not become Stable", g)
 }
 
 // compat2Group makes the group {T}-g on the shared topic s for a mutating case: Empty, with
@@ -96,6 +103,8 @@ func TestCompat2(t *testing.T) {
 		{name: "delete-offsets", script: cg, args: x("--bootstrap-server {B} --delete-offsets --group {T}-g --topic {S}"), setup: compat2Group(s), mutates: true, state: compat2Offsets},
 		{name: "delete-offsets-subscribed", script: cg, args: x("--bootstrap-server {B} --delete-offsets --group {S}-act --topic {S}:0 --topic {T}-none"), javaExitsZero: true},
 		{name: "describe-members-verbose", script: cg, args: x("--bootstrap-server {B} --describe --group {S}-act --members --verbose")},
+		{name: "describe-members-verbose-kip848", script: cg, args: x("--bootstrap-server {B} --describe --group {S}-848 --members --verbose")},
+		{name: "describe-state-verbose-kip848", script: cg, args: x("--bootstrap-server {B} --describe --group {S}-848 --state --verbose")},
 		{name: "describe-state-verbose", script: cg, args: x("--bootstrap-server {B} --describe --group {S}-act --state --verbose")},
 		{name: "describe-offsets-verbose", script: cg, args: x("--bootstrap-server {B} --describe --group {S}-g --offsets --verbose"), sorted: true},
 		{name: "broker-api-versions", script: bv, args: "--bootstrap-server {B}", sorted: true},
