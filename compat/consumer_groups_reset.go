@@ -64,12 +64,21 @@ func groupsReset(ctx context.Context, e *Env, adm *cmdutil.Admin, p *Parsed) err
 			return err
 		}
 	}
+	if !p.Has("dry-run") && !p.Has("execute") {
+		fmt.Fprintln(e.IO.ErrOut, resetDefaultWarning)
+	}
 	printResetPlan(e, p, plan)
 	if plan.refused {
 		return cmdutil.SilentError
 	}
 	return nil
 }
+
+// resetDefaultWarning is what the Java tool says on stderr when neither --dry-run nor --execute
+// is given: the plan is only printed.
+const resetDefaultWarning = "WARN: No action will be performed as the --execute option is missing. " +
+	"In a future major release, the default behavior of this command will be to prompt the user before executing the reset rather than doing a dry run. " +
+	"You should add the --dry-run option explicitly if you are scripting this command and want to keep the current default behavior without prompting."
 
 // usageMessage is a problem the Java tool reports with printUsageAndExit (stderr, exit 1).
 type usageMessage struct{ msg string }
