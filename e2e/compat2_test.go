@@ -14,6 +14,12 @@ import (
 	"github.com/twmb/franz-go/pkg/kadm"
 )
 
+// The Java class of the script this file adds, registered here rather than in compat_test.go's
+// literal so that helpers adding scripts at the same time touch different lines.
+func init() {
+	compatClasses["kafka-broker-api-versions.sh"] = "org.apache.kafka.tools.BrokerApiVersionsCommand"
+}
+
 // compat2Shared is one topic with records and groups made once for the read-only cases of
 // TestCompat2 (the tools only read them, or are refused): S, S-g (Empty, offsets committed on
 // some partitions), S-act (a classic member consuming) and S-848 (a KIP-848 member).
