@@ -28,6 +28,9 @@ type Script struct {
 	Native  string // the native kafkit command family that does the same
 	Options []Option
 	Run     func(ctx context.Context, e *Env, p *Parsed) error
+	// Prepare, when set, rewrites the parsed command line before the connection is set up:
+	// tools whose bootstrap servers come from elsewhere (--producer-props, a positional).
+	Prepare func(p *Parsed) error
 }
 
 // Env is what a script's run function needs: the streams and lazy clients of the factory.
@@ -51,9 +54,12 @@ func scripts() []*Script {
 		consoleConsumerScript(),
 		consoleProducerScript(),
 		consumerGroupsScript(),
+		consumerPerfScript(),
 		deleteRecordsScript(),
+		e2eLatencyScript(),
 		getOffsetsScript(),
 		metadataQuorumScript(),
+		producerPerfScript(),
 		topicsScript(),
 	}
 }
@@ -126,6 +132,11 @@ func RunScript(ctx context.Context, f *cmdutil.Factory, s *Script, args []string
 	}
 	if name, why := unsupported(s.Options, p); name != "" {
 		return cmdutil.UsageErrorf("%s: --%s is not supported by kafkit: %s", s.Name, name, why)
+	}
+	if s.Prepare != nil {
+		if err := s.Prepare(p); err != nil {
+			return err
+		}
 	}
 	if len(p.Given()) == 0 || p.Has("help") {
 		return printScriptHelp(f.IO, s, p.Has("help"))

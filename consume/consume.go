@@ -173,7 +173,7 @@ func addFlags(cmd *cobra.Command, f *cmdutil.Factory, fl *consumeFlags, opts *co
 	fs.VarP((*partitionList)(&opts.Partitions), "partitions", "p", "read only these partitions, e.g. 0,2,5")
 	fs.Int64VarP(&opts.Num, "num", "n", 0, "stop after N records")
 	fs.BoolVarP(&opts.UntilEnd, "until-end", "e", false, "stop when every partition reaches the end it had at start")
-	fs.DurationVar(&opts.IdleTimeout, "idle-timeout", 0, "stop after this long without a record (e.g. 5s)")
+	fs.DurationVar(&opts.IdleTimeout, "idle-timeout", 0, "stop after this long without a record or, in a group, a change of assignment (e.g. 5s)")
 	fs.StringVar(&fl.isolation, "isolation", "read_uncommitted", "read_uncommitted or read_committed (skip aborted and open transactions)")
 	fs.StringVarP(&opts.Group, "group", "g", "", "consume as a member of this consumer group (commits what was written)")
 	fs.StringVar(&opts.GroupProtocol, "group-protocol", "classic", "classic or consumer (KIP-848, Kafka 4.0+)")
