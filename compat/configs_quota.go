@@ -170,7 +170,7 @@ func (c *configsCmd) printScram(r kmsg.DescribeUserSCRAMCredentialsResponseResul
 		if r.ErrorMessage != nil {
 			msg = *r.ErrorMessage
 		}
-		fmt.Fprintf(c.e.IO.Out, "Error retrieving SCRAM credential configs for user-principal '%s': %s: %s\n", r.User, javaExceptionName(err), msg)
+		fmt.Fprintf(c.e.IO.Out, "Error retrieving SCRAM credential configs for user-principal '%s': %s: %s\n", r.User, javaErrorName(err), msg)
 		return
 	}
 	var parts []string
@@ -190,22 +190,14 @@ func scramName(m int8) string {
 	return "UNKNOWN"
 }
 
-// javaExceptionName turns a Kafka error code name into the Java exception's simple name:
+// javaErrorName is the Java exception's simple name of a Kafka error:
 // CLUSTER_AUTHORIZATION_FAILED → ClusterAuthorizationException.
-func javaExceptionName(err error) string {
+func javaErrorName(err error) string {
 	ke, ok := err.(*kerr.Error)
 	if !ok {
 		return "KafkaException"
 	}
-	words := strings.Split(strings.ToLower(ke.Message), "_")
-	for i, w := range words {
-		if w != "" {
-			words[i] = strings.ToUpper(w[:1]) + w[1:]
-		}
-	}
-	name := strings.Join(words, "")
-	name = strings.TrimSuffix(name, "Failed")
-	return name + "Exception"
+	return javaExceptionName(ke.Message)
 }
 
 // alterUserOrClient checks the keys as ConfigCommand does, then alters quotas or deletes SCRAM
