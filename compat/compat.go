@@ -46,12 +46,16 @@ type Env struct {
 func scripts() []*Script {
 	// One script per line, sorted by name: each new script adds its own line.
 	return []*Script{
+		clusterToolScript(),
 		configsScript(),
 		consoleConsumerScript(),
 		consoleProducerScript(),
 		consumerGroupsScript(),
 		deleteRecordsScript(),
+		featuresScript(),
 		getOffsetsScript(),
+		leaderElectionScript(),
+		logDirsScript(),
 		metadataQuorumScript(),
 		topicsScript(),
 	}
