@@ -50,6 +50,10 @@ var compatClasses = map[string]string{
 	"kafka-metadata-quorum.sh":  "org.apache.kafka.tools.MetadataQuorumCommand",
 	"kafka-configs.sh":          "kafka.admin.ConfigCommand",
 	"kafka-delete-records.sh":   "org.apache.kafka.tools.DeleteRecordsCommand",
+	"kafka-leader-election.sh":  "org.apache.kafka.tools.LeaderElectionCommand",
+	"kafka-log-dirs.sh":         "org.apache.kafka.tools.LogDirsCommand",
+	"kafka-features.sh":         "org.apache.kafka.tools.FeatureCommand",
+	"kafka-cluster.sh":          "org.apache.kafka.tools.ClusterTool",
 }
 
 // compatNormalize drops what only the JVM prints (log4j lines and stack traces) and the given
