@@ -236,15 +236,29 @@ func TestBrokeropsDisruptiveElectPreferred(t *testing.T) {
 	if dry.Code != 3 || strings.Count(dry.Stdout, `"would_elect"`) != moved || moved == 0 {
 		t.Fatalf("dry run: want exit 3 and %d would_elect: %s", moved, dry)
 	}
-	r := MustKafkit(t, "", "partition", "elect", "--preferred", "--topic", topic)
-	if strings.Count(r.Stdout, " elected ") != moved {
-		t.Errorf("want %d elected: %s", moved, r)
+	r := MustKafkit(t, "", "partition", "elect", "--preferred", "--topic", topic, "-o", "json")
+	var results []struct {
+		Partition int32  `json:"partition"`
+		Leader    int32  `json:"leader"`
+		Preferred int32  `json:"preferred"`
+		Result    string `json:"result"`
 	}
-	for _, p := range brokeropsPartitions(t, adm, topic) {
-		if p.Leader != p.Replicas[0] {
-			t.Errorf("partition %d: leader %d, preferred %d", p.Partition, p.Leader, p.Replicas[0])
+	if err := json.Unmarshal([]byte(r.Stdout), &results); err != nil {
+		t.Fatal(err)
+	}
+	elected := 0
+	for _, e := range results {
+		if e.Result == "elected" {
+			elected++
+			if e.Leader != e.Preferred {
+				t.Errorf("partition %d elected, but the view shows leader %d, preferred %d", e.Partition, e.Leader, e.Preferred)
+			}
 		}
 	}
+	if elected != moved {
+		t.Errorf("want %d elected: %s", moved, r)
+	}
+	brokeropsWait(t, adm, topic, func(p kadm.PartitionDetail) bool { return p.Leader == p.Replicas[0] })
 	again := MustKafkit(t, "", "partition", "elect", "--preferred", "--topic", topic)
 	if !strings.Contains(again.Stderr, "0 elected, 0 would be elected, 6 not needed") {
 		t.Errorf("second election: %s", again)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kerr"
@@ -35,7 +36,7 @@ func executeElect(ctx context.Context, adm *cmdutil.Admin, unclean bool, plan []
 		return fmt.Errorf("leader election failed, nothing was elected: %w", err)
 	}
 	applyElectResults(plan, rs)
-	refreshLeaders(ctx, adm, plan, set)
+	refreshLeaders(ctx, adm, plan, set, unclean)
 	return nil
 }
 
@@ -86,19 +87,35 @@ func electHint(err error, e *Election) string {
 	return "check the brokers' logs and run this again"
 }
 
-// refreshLeaders reads the new leaders of the partitions just elected (best effort: on error
-// the table shows the leader from before).
-func refreshLeaders(ctx context.Context, adm *cmdutil.Admin, plan []Election, set kadm.TopicsSet) {
-	m, err := adm.Metadata(ctx, set.Topics()...)
-	if err != nil {
-		return
-	}
-	for i := range plan {
-		if plan[i].Result != resElected {
-			continue
+// refreshLeaders reads the new leaders of the partitions just elected. Brokers learn of the
+// election from the metadata log a moment after the controller answers, so a preferred
+// election re-reads (up to about 2 s) until the preferred replicas lead; on error or timeout
+// the table shows what the brokers said last.
+func refreshLeaders(ctx context.Context, adm *cmdutil.Admin, plan []Election, set kadm.TopicsSet, unclean bool) {
+	for try := 0; try < 10; try++ {
+		if try > 0 {
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(200 * time.Millisecond):
+			}
 		}
-		if pd, ok := m.Topics[plan[i].Topic].Partitions[plan[i].Partition]; ok {
-			plan[i].Leader, plan[i].ISR = pd.Leader, append([]int32{}, pd.ISR...)
+		m, err := adm.Metadata(ctx, set.Topics()...)
+		if err != nil {
+			return
+		}
+		settled := true
+		for i := range plan {
+			if plan[i].Result != resElected {
+				continue
+			}
+			if pd, ok := m.Topics[plan[i].Topic].Partitions[plan[i].Partition]; ok {
+				plan[i].Leader, plan[i].ISR = pd.Leader, append([]int32{}, pd.ISR...)
+			}
+			settled = settled && (unclean || plan[i].Leader == plan[i].Preferred)
+		}
+		if settled {
+			return
 		}
 	}
 }
