@@ -24,7 +24,7 @@ func metadataQuorumScript() *Script {
 	return &Script{
 		Name:    "kafka-metadata-quorum.sh",
 		Summary: "This tool describes kraft metadata quorum status.",
-		Native:  "kafkit cluster info",
+		Native:  "kafkit cluster quorum",
 		Options: opts,
 		Run:     metadataQuorumRun,
 	}
