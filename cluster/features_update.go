@@ -46,8 +46,8 @@ levels, as a new cluster of that release would be formatted.
 kafkit checks each level against the range every broker supports before sending anything, and
 skips features already at the level. --dry-run sends the change with validate-only: the
 controller checks it (dependencies, supported ranges) and changes nothing; exit 3 when the
-change is valid. A downgrade that loses metadata needs --unsafe (metadata.version downgrades
-are refused by Kafka 4.x unless they are safe).`
+change is valid. A downgrade the controller considers lossy is refused unless --unsafe is
+given (downgrade only).`
 
 func newCmdFeatureUpdate(f *cmdutil.Factory, op string, runF func(context.Context, *featureUpdateOptions) error) *cobra.Command {
 	opts := &featureUpdateOptions{IO: f.IO, Admin: f.Admin, Context: f.Context, Op: op}

@@ -51,7 +51,7 @@ type QuorumMember struct {
 const quorumLong = `Describe the KRaft metadata quorum (DescribeQuorum, as kafka-metadata-quorum.sh describe
 --status and --replication do): the leader, its epoch and high watermark, the largest follower
 lag, and every voter and observer with its log end offset, its lag behind the leader, when it
-last fetched and when it was last caught up. KRAFT shows kraft.version: 0 is a static quorum
+last fetched and when it was last caught up. The first line shows kraft.version: 0 is a static quorum
 (controller.quorum.voters, as the Bitnami chart and kafkit's test cluster run), 1 a dynamic one
 (KIP-853) where "add-controller" and "remove-controller" change the voters.`
 
