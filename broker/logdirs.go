@@ -64,7 +64,8 @@ directory, offline directories with their error, and every partition replica wit
 offset lag; future replicas (being moved between directories) are marked. Replicas are sorted
 by size, largest first, so the full disk and what fills it come first.
 
---summary prints one line per directory. --topic keeps only the replicas of those topics;
+--summary prints one line per broker (directories, offline ones, data, replicas), then one per
+directory, without the partitions. --topic keeps only the replicas of those topics;
 --broker only asks those brokers.`
 
 func newCmdLogDirs(f *cmdutil.Factory, runF func(context.Context, *logDirsOptions) error) *cobra.Command {
@@ -100,7 +101,7 @@ func newCmdLogDirs(f *cmdutil.Factory, runF func(context.Context, *logDirsOption
 	fl := cmd.Flags()
 	fl.IntSliceVar(&brokers, "broker", nil, "only these brokers (repeatable, or comma-separated)")
 	fl.StringArrayVar(&opts.Topics, "topic", nil, "only replicas of this topic (repeatable)")
-	fl.BoolVar(&opts.Summary, "summary", false, "one line per log directory, no partitions")
+	fl.BoolVar(&opts.Summary, "summary", false, "one line per broker and per log directory, no partitions")
 	_ = cmd.RegisterFlagCompletionFunc("topic", cmdutil.CompleteTopics(f))
 	cmdutil.AddOutputFlags(cmd, &of, output.Table, output.JSON, output.YAML)
 	return cmd
@@ -233,11 +234,30 @@ func logDirsTable(t *output.Text, view []BrokerDirs, summary bool) error {
 			}
 		}
 	}
+	if summary {
+		if err := t.Table([]string{"BROKER", "DIRS", "OFFLINE", "DATA", "REPLICAS"}, brokerRows(view)); err != nil {
+			return err
+		}
+		t.Linef("")
+	}
 	if err := t.Table([]string{"BROKER", "DIR", "STATUS", "TOTAL", "USABLE", "DATA", "REPLICAS"}, dirs); err != nil || summary {
 		return err
 	}
 	t.Linef("")
 	return t.Table([]string{"BROKER", "DIR", "TOPIC", "PARTITION", "SIZE", "OFFSET-LAG", "FUTURE"}, reps)
+}
+
+// brokerRows is the per-broker summary: directories, offline ones, data and replicas.
+func brokerRows(view []BrokerDirs) [][]string {
+	rows := make([][]string, 0, len(view))
+	for _, b := range view {
+		if b.Error != "" {
+			rows = append(rows, []string{strconv.Itoa(int(b.Broker)), "-", "-", "no answer", "-"})
+			continue
+		}
+		rows = append(rows, []string{strconv.Itoa(int(b.Broker)), strconv.Itoa(len(b.Dirs)), strconv.Itoa(b.OfflineDirs), humanBytes(b.SizeBytes), strconv.Itoa(b.Replicas)})
+	}
+	return rows
 }
 
 func logDirsFailures(io *cmdutil.IOStreams, view []BrokerDirs) error {

@@ -62,6 +62,22 @@ BROKER   DIR     TOPIC   PARTITION   SIZE     OFFSET-LAG   FUTURE
 	if b.String() != want {
 		t.Errorf("got\n%s\nwant\n%s", b.String(), want)
 	}
+	b.Reset()
+	if err := (output.Printer{Format: output.Table}).Print(&b, view, func(tx *output.Text) error { return logDirsTable(tx, view, true) }); err != nil {
+		t.Fatal(err)
+	}
+	summary := `BROKER   DIRS   OFFLINE   DATA        REPLICAS
+1        2      1         5.5 kB      3
+2        -      -         no answer   -
+
+BROKER   DIR     STATUS                         TOTAL      USABLE    DATA     REPLICAS
+1        /bad    offline: KAFKA_STORAGE_ERROR   -          -         0 B      0
+1        /data   online                         100.0 GB   40.0 GB   5.5 kB   3
+2        -       no answer                      -          -         -        -
+`
+	if b.String() != summary {
+		t.Errorf("summary:\n%s", b.String())
+	}
 	ios, _, _, errOut := cmdutil.Test()
 	if err := logDirsFailures(ios, view); cmdutil.ExitCode(err) != 1 || !strings.Contains(errOut.String(), "broker 2 did not answer") || !strings.Contains(errOut.String(), "/bad is offline") {
 		t.Errorf("%v %q", err, errOut)
