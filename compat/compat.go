@@ -54,6 +54,7 @@ func scripts() []*Script {
 	// One script per line, sorted by name: each new script adds its own line.
 	return []*Script{
 		brokerAPIVersionsScript(),
+		clusterToolScript(),
 		configsScript(),
 		consoleConsumerScript(),
 		consoleProducerScript(),
@@ -61,7 +62,10 @@ func scripts() []*Script {
 		consumerPerfScript(),
 		deleteRecordsScript(),
 		e2eLatencyScript(),
+		featuresScript(),
 		getOffsetsScript(),
+		leaderElectionScript(),
+		logDirsScript(),
 		metadataQuorumScript(),
 		producerPerfScript(),
 		topicsScript(),

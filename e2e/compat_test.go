@@ -54,6 +54,10 @@ var compatClasses = map[string]string{
 	"kafka-consumer-perf-test.sh": "org.apache.kafka.tools.ConsumerPerformance",
 	"kafka-e2e-latency.sh":        "org.apache.kafka.tools.EndToEndLatency",
 	"kafka-transactions.sh":       "org.apache.kafka.tools.TransactionsCommand",
+	"kafka-leader-election.sh":    "org.apache.kafka.tools.LeaderElectionCommand",
+	"kafka-log-dirs.sh":           "org.apache.kafka.tools.LogDirsCommand",
+	"kafka-features.sh":           "org.apache.kafka.tools.FeatureCommand",
+	"kafka-cluster.sh":            "org.apache.kafka.tools.ClusterTool",
 }
 
 // compatNormalize drops what only the JVM prints (log4j lines and stack traces) and the given
