@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 
+	"github.com/kafkit/kafkit/acl"
 	"github.com/kafkit/kafkit/cluster"
 	"github.com/kafkit/kafkit/compat"
 	"github.com/kafkit/kafkit/consume"
@@ -13,11 +14,12 @@ import (
 	"github.com/kafkit/kafkit/internal/root"
 	"github.com/kafkit/kafkit/produce"
 	"github.com/kafkit/kafkit/topic"
+	"github.com/kafkit/kafkit/user"
 )
 
 func main() {
 	f := &cmdutil.Factory{IO: cmdutil.System()}
-	cmd := root.New(f, cluster.NewCmdCluster, topic.NewCmdTopic, produce.NewCmdProduce, consume.NewCmdConsume, group.NewCmdGroup, compat.NewCmdCompat)
+	cmd := root.New(f, cluster.NewCmdCluster, topic.NewCmdTopic, produce.NewCmdProduce, consume.NewCmdConsume, group.NewCmdGroup, compat.NewCmdCompat, acl.NewCmdACL, user.NewCmdUser)
 	// Invoked as kafka-topics.sh (a link): behave as that tool.
 	if s, ok := compat.Lookup(os.Args[0]); ok {
 		cmd.SetArgs(append([]string{"compat", s.Name}, os.Args[1:]...))
