@@ -199,7 +199,7 @@ func (s Spec) grants(pattern kmsg.ACLResourcePatternType) ([]grant, error) {
 	var out []grant
 	for _, r := range rs {
 		for _, op := range opList {
-			if !supports(r.t, op) {
+			if !Supports(r.t, op) {
 				return nil, fmt.Errorf("operation %s does not apply to a %s: use %s", OperationName(op), TypeName(r.t), strings.Join(supportedOps(r.t), ", "))
 			}
 		}

@@ -172,7 +172,8 @@ func supportedOps(t kmsg.ACLResourceType) []string {
 	return out
 }
 
-func supports(t kmsg.ACLResourceType, op kmsg.ACLOperation) bool {
+// Supports reports whether op (or all) applies to resource type t.
+func Supports(t kmsg.ACLResourceType, op kmsg.ACLOperation) bool {
 	ti, _ := typeOf(t)
 	for _, o := range ti.ops {
 		if o == op {

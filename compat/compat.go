@@ -46,6 +46,7 @@ type Env struct {
 func scripts() []*Script {
 	// One script per line, sorted by name: each new script adds its own line.
 	return []*Script{
+		aclsScript(),
 		configsScript(),
 		consoleConsumerScript(),
 		consoleProducerScript(),
