@@ -100,4 +100,3 @@ func TestParseMechanismAndIterations(t *testing.T) {
 		}
 	}
 }
-
