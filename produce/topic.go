@@ -31,6 +31,9 @@ func prepareTopic(ctx context.Context, o *produceOptions) (topicInfo, error) {
 		return topicInfo{}, err
 	}
 	td, missing, err := describeTopic(ctx, adm, o.Topic)
+	if authErr := errors.Join(err, td.Err); errors.Is(authErr, kerr.TopicAuthorizationFailed) {
+		return topicInfo{}, fmt.Errorf("not authorized to write to topic %q (%v): ask for WRITE and DESCRIBE on it", o.Topic, kerr.TopicAuthorizationFailed)
+	}
 	if err != nil {
 		return topicInfo{}, err
 	}
