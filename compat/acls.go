@@ -215,8 +215,9 @@ func groupBindings(bs []acl.Binding) []resourceEntries {
 	return sortedResourceEntries(by, false, nil)
 }
 
-// aclsAdd is addAcls: per resource, the entries that exist are reported, the others listed
-// and created; kafkit sends one describe per resource and one CreateACLs for all.
+// aclsAdd is addAcls of Kafka 4.1: per resource, the entries are listed and created (an ACL
+// that exists already is listed again: Kafka keeps one copy). kafkit sends one CreateACLs
+// request for all resources.
 func aclsAdd(ctx context.Context, e *Env, r kmsg.Requestor, p *Parsed) error {
 	pattern, err := javaPatternType(p)
 	if err != nil {
@@ -234,43 +235,14 @@ func aclsAdd(ctx context.Context, e *Env, r kmsg.Requestor, p *Parsed) error {
 			return aclsUsage("You must specify one of: --allow-principal, --deny-principal when trying to add ACLs.")
 		}
 	}
-	have, err := existing(ctx, r, rs)
-	if err != nil {
-		return err
-	}
 	var create []acl.Binding
 	for _, x := range rs {
-		var add []javaEntry
+		fmt.Fprintf(e.IO.Out, "Adding ACLs for resource `%s`: \n %s\n\n", x.res, joinEntries(x.entries, "\t"))
 		for _, en := range x.entries {
-			b := en.binding(x.res)
-			if have[b] {
-				fmt.Fprintf(e.IO.Out, "Acl (pattern=%s, entry=%s) already exists.\n", x.res, en)
-				continue
-			}
-			add, create = append(add, en), append(create, b)
-		}
-		if len(add) > 0 {
-			fmt.Fprintf(e.IO.Out, "Adding ACLs for resource `%s`: \n %s\n\n", x.res, joinEntries(add, "\t"))
+			create = append(create, en.binding(x.res))
 		}
 	}
 	return createAll(ctx, r, create)
-}
-
-func existing(ctx context.Context, r kmsg.Requestor, rs []resourceEntries) (map[acl.Binding]bool, error) {
-	var filters []acl.Filter
-	for _, x := range rs {
-		name := x.res.name
-		filters = append(filters, acl.Filter{Type: x.res.t, Name: &name, Pattern: x.res.pattern, Operation: kmsg.ACLOperationAny, Permission: kmsg.ACLPermissionTypeAny})
-	}
-	bs, err := acl.Describe(ctx, r, filters)
-	if err != nil {
-		return nil, err
-	}
-	have := map[acl.Binding]bool{}
-	for _, b := range bs {
-		have[b] = true
-	}
-	return have, nil
 }
 
 func createAll(ctx context.Context, r kmsg.Requestor, bs []acl.Binding) error {
