@@ -66,9 +66,25 @@ func Describe(ctx context.Context, r kmsg.Requestor, filters []Filter) ([]Bindin
 	return out, nil
 }
 
-// Create sends every binding in one CreateACLs request and returns one error (nil on
-// success) per binding; the error return is for the request as a whole.
+// maxPerRequest is the most records Kafka's controller takes from one request
+// (MAX_RECORDS_PER_USER_OP, 10,000: each ACL is one record); more go in further requests.
+const maxPerRequest = 10000
+
+// Create sends the bindings in one CreateACLs request (one per 10,000) and returns one error
+// (nil on success) per binding; the error return is for a request as a whole.
 func Create(ctx context.Context, r kmsg.Requestor, bs []Binding) ([]error, error) {
+	var errs []error
+	for start := 0; start < len(bs); start += maxPerRequest {
+		e, err := createChunk(ctx, r, bs[start:min(start+maxPerRequest, len(bs))])
+		if err != nil {
+			return nil, err
+		}
+		errs = append(errs, e...)
+	}
+	return errs, nil
+}
+
+func createChunk(ctx context.Context, r kmsg.Requestor, bs []Binding) ([]error, error) {
 	req := kmsg.NewPtrCreateACLsRequest()
 	for _, b := range bs {
 		c := kmsg.NewCreateACLsRequestCreation()
@@ -117,8 +133,20 @@ type Deleted struct {
 	Errs    []error
 }
 
-// Delete sends every filter in one DeleteACLs request.
+// Delete sends the filters in one DeleteACLs request (one per 10,000).
 func Delete(ctx context.Context, r kmsg.Requestor, filters []Filter) ([]Deleted, error) {
+	var out []Deleted
+	for start := 0; start < len(filters); start += maxPerRequest {
+		d, err := deleteChunk(ctx, r, filters[start:min(start+maxPerRequest, len(filters))])
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, d...)
+	}
+	return out, nil
+}
+
+func deleteChunk(ctx context.Context, r kmsg.Requestor, filters []Filter) ([]Deleted, error) {
 	req := kmsg.NewPtrDeleteACLsRequest()
 	for _, f := range filters {
 		d := kmsg.NewDeleteACLsRequestFilter()

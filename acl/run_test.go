@@ -3,6 +3,7 @@ package acl
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -174,4 +175,26 @@ func errString(err error) string {
 		return ""
 	}
 	return err.Error()
+}
+
+// More ACLs than Kafka's controller takes in one request go in a second request.
+func TestCreateChunks(t *testing.T) {
+	c := testkit.Cluster(t)
+	creates := counting(c, kmsg.CreateACLs)
+	env := testkit.Factory(t, c)
+	adm, err := env.F.Admin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bs := make([]Binding, maxPerRequest+1)
+	for i := range bs {
+		bs[i] = b(kmsg.ACLResourceTypeTopic, "t", "User:u"+strconv.Itoa(i), kmsg.ACLOperationRead)
+	}
+	errs, err := Create(context.Background(), adm, bs)
+	if err != nil || len(errs) != len(bs) || errors.Join(errs...) != nil {
+		t.Fatalf("%v, %d results", err, len(errs))
+	}
+	if creates.Load() != 2 {
+		t.Fatalf("%d requests for %d ACLs, want 2", creates.Load(), len(bs))
+	}
 }
