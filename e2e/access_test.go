@@ -59,7 +59,7 @@ func TestAccessSCRAMUserACLs(t *testing.T) {
 	}
 	t.Cleanup(func() { _, _ = Admin(t).DeleteTopics(t.Context(), topic) })
 	pw := WriteFile(t, "password", "access-e2e-secret\n")
-	MustKafkit(t, "", "user", "create", user, "--password-file", pw)
+	uc := MustKafkit(t, "", "-v", "user", "create", user, "--password-file", pw)
 	r := MustKafkit(t, "", "acl", "create", "--principal", principal, "--producer", "--consumer", "--topic", topic, "--group", group, "-o", "json")
 	var rows []map[string]string
 	if err := json.Unmarshal([]byte(r.Stdout), &rows); err != nil || len(rows) != 5 {
@@ -82,8 +82,8 @@ func TestAccessSCRAMUserACLs(t *testing.T) {
 			t.Errorf("denied produce: stderr lacks %q:\n%s", want, denied.Stderr)
 		}
 	}
-	if strings.Contains(c.Stderr+denied.Stderr+r.Stderr, "access-e2e-secret") {
-		t.Fatal("the password was printed")
+	if strings.Contains(uc.Stdout+uc.Stderr+c.Stderr+denied.Stderr+r.Stderr, "access-e2e-secret") {
+		t.Fatal("the password was printed (user create -v, produce or consume)")
 	}
 }
 
