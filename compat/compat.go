@@ -53,6 +53,7 @@ type Env struct {
 func scripts() []*Script {
 	// One script per line, sorted by name: each new script adds its own line.
 	return []*Script{
+		aclsScript(),
 		brokerAPIVersionsScript(),
 		clusterToolScript(),
 		configsScript(),

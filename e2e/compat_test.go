@@ -42,6 +42,7 @@ type compatCase struct {
 }
 
 var compatClasses = map[string]string{
+	"kafka-acls.sh":               "org.apache.kafka.tools.AclCommand",
 	"kafka-topics.sh":             "org.apache.kafka.tools.TopicCommand",
 	"kafka-console-consumer.sh":   "org.apache.kafka.tools.consumer.ConsoleConsumer",
 	"kafka-console-producer.sh":   "org.apache.kafka.tools.ConsoleProducer",
