@@ -66,7 +66,9 @@ type PlanError struct{ Msg string }
 
 func (e *PlanError) Error() string { return e.Msg }
 
-func planErrorf(format string, args ...any) error { return &PlanError{Msg: fmt.Sprintf(format, args...)} }
+func planErrorf(format string, args ...any) error {
+	return &PlanError{Msg: fmt.Sprintf(format, args...)}
+}
 
 // Compute plans the reassignment of parts (the partitions the goal is about) over brokers
 // (every live broker of the cluster). It never puts two replicas of a partition on one broker,

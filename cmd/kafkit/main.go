@@ -11,13 +11,14 @@ import (
 	"github.com/kafkit/kafkit/group"
 	"github.com/kafkit/kafkit/internal/cmdutil"
 	"github.com/kafkit/kafkit/internal/root"
+	"github.com/kafkit/kafkit/partition"
 	"github.com/kafkit/kafkit/produce"
 	"github.com/kafkit/kafkit/topic"
 )
 
 func main() {
 	f := &cmdutil.Factory{IO: cmdutil.System()}
-	cmd := root.New(f, cluster.NewCmdCluster, topic.NewCmdTopic, produce.NewCmdProduce, consume.NewCmdConsume, group.NewCmdGroup, compat.NewCmdCompat)
+	cmd := root.New(f, cluster.NewCmdCluster, topic.NewCmdTopic, produce.NewCmdProduce, consume.NewCmdConsume, group.NewCmdGroup, compat.NewCmdCompat, partition.NewCmdPartition)
 	// Invoked as kafka-topics.sh (a link): behave as that tool.
 	if s, ok := compat.Lookup(os.Args[0]); ok {
 		cmd.SetArgs(append([]string{"compat", s.Name}, os.Args[1:]...))
