@@ -50,7 +50,7 @@ func TestNewCmdAlter(t *testing.T) {
 	}{
 		{args: []string{"a", "b", "-p", "4"}, want: "a,b|4|map[]|[]|false"},
 		{args: []string{"a", "--set", "retention.ms=1", "--delete-config", "segment.ms", "--dry-run"}, want: "a|0|map[retention.ms:1]|[segment.ms]|true"},
-		{args: []string{"a"}, wantErr: "nothing to change: give --partitions, --set or --delete-config"},
+		{args: []string{"a"}, wantErr: "nothing to change: give --partitions, --replication-factor, --set or --delete-config"},
 		{args: []string{"a", "-p", "0"}, wantErr: "--partitions must be at least 1, got 0"},
 		{args: []string{"a", "--set", "x"}, wantErr: `bad config "x": use key=value`},
 		{args: []string{"a", "--set", "x=1", "--delete-config", "x"}, wantErr: `config "x" is both set and deleted`},
