@@ -53,6 +53,7 @@ func scripts() []*Script {
 		deleteRecordsScript(),
 		getOffsetsScript(),
 		metadataQuorumScript(),
+		reassignPartitionsScript(),
 		topicsScript(),
 	}
 }

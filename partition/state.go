@@ -207,3 +207,13 @@ func ParseBrokerList(s string) ([]int32, error) {
 	}
 	return out, nil
 }
+
+// SortMoves sorts moves by topic and partition.
+func SortMoves(moves []Move) {
+	sort.Slice(moves, func(i, j int) bool {
+		if moves[i].Topic != moves[j].Topic {
+			return moves[i].Topic < moves[j].Topic
+		}
+		return moves[i].Partition < moves[j].Partition
+	})
+}

@@ -1022,6 +1022,7 @@ cmd_remove_broker() {
   fi
   # The registration of a stopped broker stays (fenced) until unregistered.
   if run_tool org.apache.kafka.tools.ClusterTool unregister --bootstrap-server "$PROBE_BOOTSTRAP" --id "$n" >/dev/null 2>"$STATE_DIR/unregister.log"; then
+    rm -f "$STATE_DIR/unregister.log"
     echo "node$n stopped, deleted and unregistered"
   elif grep -q "BrokerIdNotRegistered\|not registered\|BROKER_ID_NOT_REGISTERED" "$STATE_DIR/unregister.log"; then
     echo "node$n stopped and deleted (it was not registered)"
