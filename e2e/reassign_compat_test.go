@@ -101,7 +101,7 @@ func TestReassignCompat(t *testing.T) {
 }
 
 // reassignGenerated parses --generate's output: the current and the proposed assignment.
-func reassignGenerated(t *testing.T, out string) (cur, prop map[string][]int32) {
+func reassignGenerated(t testing.TB, out string) (cur, prop map[string][]int32) {
 	t.Helper()
 	parse := func(doc string) map[string][]int32 {
 		var d struct {
@@ -134,7 +134,7 @@ func reassignGenerated(t *testing.T, out string) (cur, prop map[string][]int32) 
 
 // reassignMoved counts the replicas of prop that are not in cur (data to copy), checking that
 // prop keeps each partition's replica count, uses only brokers and never one twice.
-func reassignMoved(t *testing.T, cur, prop map[string][]int32, brokers map[int32]bool) int {
+func reassignMoved(t testing.TB, cur, prop map[string][]int32, brokers map[int32]bool) int {
 	t.Helper()
 	if len(cur) != len(prop) {
 		t.Fatalf("proposed %d partitions for %d", len(prop), len(cur))
