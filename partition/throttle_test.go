@@ -2,6 +2,7 @@ package partition
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/twmb/franz-go/pkg/kadm"
@@ -77,5 +78,29 @@ func TestSplitWaves(t *testing.T) {
 	}
 	if got := splitWaves(3, 0); !reflect.DeepEqual(got, [][]int{{0, 1, 2}}) {
 		t.Fatal(got)
+	}
+}
+
+func TestReportExecution(t *testing.T) {
+	th := ThrottlesFor([]Move{newMove("t", 0, []int32{1}, []int32{2})}, 10)
+	for _, c := range []struct {
+		ex   Execution
+		err  error
+		wait bool
+		want string
+		code bool
+	}{
+		{Execution{Throttles: th, ThrottlesLeft: true, Results: []MoveResult{{Result: ResInProgress}}}, ErrInterrupted, true,
+			"interrupted: the reassignment goes on in the cluster, and the throttles stay set on brokers 1,2 and topics t.\nWatch it with \"kafkit partition reassign status\"; once it has ended remove the throttles with \"kafkit partition reassign status --clear-throttles\" (or stop it with \"kafkit partition reassign cancel --all\").\n", true},
+		{Execution{Throttles: th, ThrottlesLeft: true, Results: []MoveResult{{Result: ResStarted}}}, nil, false,
+			"the throttles stay set on brokers 1,2 and topics t until the reassignment ends: then remove them with \"kafkit partition reassign status --clear-throttles\" (or run execute with --wait)\nreassignment started: \"kafkit partition reassign status\" shows its progress\n", false},
+		{Execution{Throttles: th, Results: []MoveResult{{Result: ResCompleted}}}, nil, true, "throttles removed from brokers 1,2 and topics t\n", false},
+		{Execution{Results: []MoveResult{{Move: Move{Topic: "t", Partition: 3}, Result: ResFailed, Error: "NOT_CONTROLLER"}}}, nil, true, "error: t-3: NOT_CONTROLLER\n", true},
+	} {
+		var b strings.Builder
+		err := reportExecution(&b, &c.ex, c.err, c.wait)
+		if b.String() != c.want || (err != nil) != c.code {
+			t.Errorf("got %q (%v), want %q", b.String(), err, c.want)
+		}
 	}
 }

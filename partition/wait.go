@@ -160,7 +160,11 @@ func (p *progress) eta(name string, left int64, now time.Time) string {
 	if rate <= 0 {
 		return ", ETA unknown"
 	}
-	return ", ETA " + (time.Duration(float64(left)/rate) * time.Second).Round(time.Second).String()
+	eta := time.Duration(float64(left) / rate * float64(time.Second)).Round(time.Second)
+	if eta < time.Second {
+		return ", ETA <1s"
+	}
+	return ", ETA " + eta.String()
 }
 
 // BytesLeft is what the adding replicas of m still have to copy: per new replica, the size of

@@ -258,10 +258,10 @@ func alterView(plan []Action) []AlteredTopic {
 }
 
 // rfSuffix says what a replication-factor change did: reassigned (--wait) or started.
-func rfSuffix(opts *alterOptions, dryRun string) string {
+func rfSuffix(opts *alterOptions) string {
 	switch {
 	case opts.DryRun:
-		return dryRun
+		return " (dry run: checked against the brokers; reassignments have no validate-only form)"
 	case opts.Reassign.Wait:
 		return " (reassigned)"
 	}
@@ -289,7 +289,7 @@ func printAlter(opts *alterOptions, changes []AlteredTopic) error {
 			case c.Change == actReplicationFactor && c.Result == resUnchanged:
 				t.Linef("topic %q already has replication factor %s", c.Topic, c.To)
 			case c.Change == actReplicationFactor:
-				t.Linef("topic %q: replication factor %s -> %s%s", c.Topic, c.From, c.To, rfSuffix(opts, suffix))
+				t.Linef("topic %q: replication factor %s -> %s%s", c.Topic, c.From, c.To, rfSuffix(opts))
 			case c.Change == "set_config":
 				t.Linef("topic %q: set %s=%s (was %s)%s", c.Topic, c.Key, c.To, output.Dash(c.From), suffix)
 			case c.Change == "delete_config":
