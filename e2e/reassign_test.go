@@ -247,6 +247,61 @@ func TestReassignReplicationFactor(t *testing.T) {
 		t.Errorf("execute -o json: %v\n%s", err, r)
 	}
 	check(2)
+	file := WriteFile(t, "topics.yaml", fmt.Sprintf("topics:\n  - name: %s\n    partitions: 3\n    replication_factor: 3\n", topic))
+	r = MustKafkit(t, "", "topic", "apply", "-f", file, "--wait")
+	if !strings.Contains(r.Stdout, "replication_factor") || !strings.Contains(r.Stderr, "the cluster now matches") {
+		t.Errorf("apply replication_factor 3:\n%s", r)
+	}
+	check(3)
+}
+
+// TestReassignInterruptedKeepsThrottlesVisible stops a throttled execute --wait with SIGINT: it
+// says the move goes on and which throttles stay; status shows them; cancel --all stops the
+// move and removes them.
+func TestReassignInterruptedKeepsThrottlesVisible(t *testing.T) {
+	topic := Unique(t, "reassign-int")
+	MustKafkit(t, "", "topic", "create", topic, "--replica-assignment", "1")
+	t.Cleanup(func() { Kafkit(t, "", "topic", "delete", topic, "--yes") })
+	cl := Client(t, kgo.DefaultProduceTopic(topic))
+	// 20 MB: a new follower's first fetch copies up to replica.fetch.response.max.bytes (10 MB)
+	// before the throttle bites; then it gets 1 KB/s.
+	big := make([]byte, 100000)
+	var recs []*kgo.Record
+	for i := 0; i < 200; i++ {
+		recs = append(recs, &kgo.Record{Value: big})
+	}
+	if err := cl.ProduceSync(context.Background(), recs...).FirstErr(); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(binPath, "partition", "reassign", "execute", "--replication-factor", "2", "--topic", topic, "--throttle", "1KB", "--wait", "--interval", "500ms")
+	cmd.Env = cleanEnv([]string{"KAFKIT_BROKERS=" + Brokers()})
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(3 * time.Second)
+	_ = cmd.Process.Signal(syscall.SIGINT)
+	_ = cmd.Wait()
+	if !strings.Contains(stderr.String(), "interrupted: the reassignment goes on in the cluster, and the throttles stay set on brokers") ||
+		!strings.Contains(stderr.String(), "ETA") {
+		t.Errorf("execute stopped with SIGINT (exit %d):\n%s", cmd.ProcessState.ExitCode(), stderr.String())
+	}
+	r := MustKafkit(t, "", "partition", "reassign", "status", "--topics", regexp.QuoteMeta(topic))
+	if !strings.Contains(r.Stdout, topic) || !strings.Contains(r.Stderr, "replication throttles set on brokers") {
+		t.Errorf("status while it runs:\n%s", r)
+	}
+	r = Kafkit(t, "", "partition", "reassign", "status", "--clear-throttles")
+	if r.Code != 1 || !strings.Contains(r.Stderr, "still running") {
+		t.Errorf("status --clear-throttles while it runs:\n%s", r)
+	}
+	r = MustKafkit(t, "", "partition", "reassign", "cancel", "--topic", topic)
+	if !strings.Contains(r.Stdout, "cancelled") || !strings.Contains(r.Stderr, "throttles removed from") {
+		t.Errorf("cancel:\n%s", r)
+	}
+	if th := reassignThrottles(t, Admin(t), topic, 1, 2, 3); len(th) > 0 {
+		t.Errorf("throttles left after cancel: %v", th)
+	}
 }
 
 // TestReassignBadInput: plans naming brokers that do not exist, duplicate replicas, RF above
