@@ -40,13 +40,25 @@ func (st *planState) moveOneFrom(o int32) bool {
 			return false
 		}
 		if i, j := st.pickReplica(o, u); i >= 0 {
-			st.cur[i][j] = u
-			st.load[o]--
-			st.load[u]++
+			st.place(i, j, u)
 			return true
 		}
 	}
 	return false
+}
+
+// place moves slot j of partition i to broker u, keeping the counts.
+func (st *planState) place(i, j int, u int32) {
+	o := st.cur[i][j]
+	if !st.origSet[i][o] {
+		st.newOn[o]--
+	}
+	if !st.origSet[i][u] {
+		st.newOn[u]++
+	}
+	st.cur[i][j] = u
+	st.load[o]--
+	st.load[u]++
 }
 
 // byLoad lists the target brokers, least loaded first.
@@ -64,6 +76,10 @@ func (st *planState) byLoad() []int32 {
 // cost; -1 when none may move there.
 func (st *planState) pickReplica(o, u int32) (int, int) {
 	bi, bj, bcost := -1, -1, 1<<30
+	floor := 0 // the cheapest cost any replica of o can have
+	if st.newOn[o] == 0 {
+		floor = 4
+	}
 	for i, list := range st.cur {
 		j := indexOf(list, o)
 		if j < 0 || st.has(i, u) || st.rackPenalty(i, j, u) > st.rackPenalty(i, j, o) {
@@ -81,7 +97,7 @@ func (st *planState) pickReplica(o, u int32) (int, int) {
 		}
 		if cost < bcost {
 			bi, bj, bcost = i, j, cost
-			if cost == 0 {
+			if cost <= floor {
 				break
 			}
 		}

@@ -14,13 +14,14 @@ type planState struct {
 	rack      map[int32]string
 	rackAware bool
 	load      map[int32]int
+	newOn     map[int32]int // replicas placed on a broker that are not there today
 	origSet   []map[int32]bool
 }
 
 const free = int32(-1)
 
 func newState(parts []Assignment, target []Broker, g Goal) *planState {
-	st := &planState{wantRF: g.ReplicationFactor, allowed: map[int32]bool{}, rack: map[int32]string{}, load: map[int32]int{}}
+	st := &planState{wantRF: g.ReplicationFactor, allowed: map[int32]bool{}, rack: map[int32]string{}, load: map[int32]int{}, newOn: map[int32]int{}}
 	st.parts = append([]Assignment(nil), parts...)
 	sort.Slice(st.parts, func(i, j int) bool {
 		if st.parts[i].Topic != st.parts[j].Topic {
@@ -119,6 +120,9 @@ func (st *planState) fill() {
 			}
 			list[j] = best
 			st.load[best]++
+			if !st.origSet[i][best] {
+				st.newOn[best]++
+			}
 		}
 	}
 }
