@@ -241,9 +241,10 @@ func TestReassignReplicationFactor(t *testing.T) {
 		t.Errorf("alter:\n%s", r)
 	}
 	check(3)
-	r = MustKafkit(t, "", "partition", "reassign", "execute", "--replication-factor", "2", "--topic", topic, "--wait", "-o", "json")
+	r = MustKafkit(t, "", "partition", "reassign", "execute", "--replication-factor", "2", "--topic", topic, "--wait", "--batch", "2", "--interval", "300ms", "-o", "json")
 	var rows []struct{ Result string }
-	if err := json.Unmarshal([]byte(r.Stdout), &rows); err != nil || len(rows) != 3 || rows[0].Result != "completed" {
+	if err := json.Unmarshal([]byte(r.Stdout), &rows); err != nil || len(rows) != 3 || rows[0].Result != "completed" || rows[2].Result != "completed" ||
+		!strings.Contains(r.Stderr, "wave 1 of 2: 2 partitions") || !strings.Contains(r.Stderr, "wave 2 of 2: 1 partition") {
 		t.Errorf("execute -o json: %v\n%s", err, r)
 	}
 	check(2)
