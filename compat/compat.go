@@ -69,6 +69,7 @@ func scripts() []*Script {
 		logDirsScript(),
 		metadataQuorumScript(),
 		producerPerfScript(),
+		reassignPartitionsScript(),
 		topicsScript(),
 		transactionsScript(),
 	}

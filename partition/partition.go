@@ -1,4 +1,5 @@
-// Package partition implements `kafkit partition`: leaders and replicas of partitions.
+// Package partition implements `kafkit partition`: reassign (plan, execute, status, cancel)
+// and elect, one file per verb.
 package partition
 
 import (
@@ -11,9 +12,12 @@ import (
 func NewCmdPartition(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "partition",
-		Short: "Manage partitions: leader election",
+		Short: "Move partition replicas and manage partition leaders",
+		Long:  `Work on partitions across brokers: what kafka-reassign-partitions.sh and kafka-leader-election.sh do.`,
+		Example: `  kafkit partition reassign plan --drain 4 -o json > plan.json
+  kafkit partition reassign execute -f plan.json --throttle 50MB --wait`,
 	}
 	cmdutil.GroupCommand(cmd)
-	cmd.AddCommand(newCmdElect(f, nil))
+	cmd.AddCommand(newCmdReassign(f), newCmdElect(f, nil))
 	return cmd
 }
