@@ -119,7 +119,11 @@ FUZZ_TARGETS := internal/config:FuzzParseProperties internal/offsetspec:FuzzPars
   consume:FuzzParseTemplate consume:FuzzJSONString consume:FuzzResolveStart \
   group:FuzzResetCSV group:FuzzParseTopicSel group:FuzzTablesEscapeNames \
   internal/text:FuzzUnescape internal/text:FuzzSafe compat:FuzzParse \
-  internal/config:FuzzLoadCommandConfig internal/output:FuzzWriteTable
+  internal/config:FuzzLoadCommandConfig internal/output:FuzzWriteTable \
+  acl:FuzzSpec apply:FuzzParse cluster:FuzzParsePercent compat:FuzzHeadersReader \
+  compat:FuzzJavaDuration compat:FuzzParseElectionJSON compat:FuzzPerfProps \
+  configs:FuzzConfigsParseChange internal/features:FuzzParseLevel partition:FuzzDecodeJSON \
+  partition:FuzzParseRate partition:FuzzParseTopicSpec quota:FuzzQuotaParseValues txn:FuzzParseTopicArg
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; fn=$${t##*:}; \
 	  echo "fuzz $$pkg $$fn"; $(GO) test ./$$pkg -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME); done
