@@ -57,7 +57,7 @@ func TestAccessSCRAMUserACLs(t *testing.T) {
 	if _, err := Admin(t).CreateTopic(t.Context(), 2, 3, nil, topic); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _, _ = Admin(t).DeleteTopics(t.Context(), topic) })
+	t.Cleanup(func() { _, _ = Admin(t).DeleteTopics(context.Background(), topic) }) // t.Context() is done when cleanups run
 	pw := WriteFile(t, "password", "access-e2e-secret\n")
 	uc := MustKafkit(t, "", "-v", "user", "create", user, "--password-file", pw)
 	r := MustKafkit(t, "", "acl", "create", "--principal", principal, "--producer", "--consumer", "--topic", topic, "--group", group, "-o", "json")

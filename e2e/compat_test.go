@@ -3,6 +3,7 @@
 package e2e
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -156,7 +157,7 @@ func compatTopic(partitions int32, rf int16, configs map[string]*string) func(t 
 		if _, err := adm.CreateTopic(t.Context(), partitions, rf, configs, topic); err != nil {
 			t.Fatal(err)
 		}
-		t.Cleanup(func() { _, _ = Admin(t).DeleteTopics(t.Context(), topic) })
+		t.Cleanup(func() { _, _ = Admin(t).DeleteTopics(context.Background(), topic) }) // t.Context() is done when cleanups run
 		compatWaitTopic(t, adm, topic, int(partitions))
 	}
 }
@@ -193,7 +194,7 @@ func compatTopicState(t *testing.T, topic string) string {
 		}
 	}
 	sort.Strings(overrides)
-	t.Cleanup(func() { _, _ = Admin(t).DeleteTopics(t.Context(), topic) })
+	t.Cleanup(func() { _, _ = Admin(t).DeleteTopics(context.Background(), topic) }) // t.Context() is done when cleanups run
 	return strings.Join([]string{itoa(len(d.Partitions)), itoa(d.Partitions.NumReplicas()), strings.Join(overrides, ",")}, " ")
 }
 
