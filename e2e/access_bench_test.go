@@ -64,7 +64,9 @@ func BenchmarkAccessProvision(b *testing.B) {
 		for u := 0; u < javaN; u++ {
 			javaUsers = append(javaUsers, fmt.Sprintf("%s-j%03d", prefix, u))
 		}
-		b.Cleanup(func() { accessBenchCleanup(b, []string{principal, javaPrincipal}, append(append([]string{}, names...), javaUsers...)) })
+		b.Cleanup(func() {
+			accessBenchCleanup(b, []string{principal, javaPrincipal}, append(append([]string{}, names...), javaUsers...))
+		})
 
 		args := []string{"-v", "--timeout", "60s", "acl", "create", "--principal", principal, "--operation", strings.Join(accessBenchOps, ",")}
 		for t := 0; t < topics; t++ {
