@@ -261,7 +261,7 @@ func lagSnapshot(ctx context.Context, opts *lagOptions) ([]LagRow, []string, err
 	printWarnings(opts.IO.ErrOut, snap.Warnings)
 	per := map[string][]PartitionLag{}
 	for _, g := range snap.Groups {
-		per[g.Name] = partitionLags(snap.lagInput(g, opts.Topics, opts.ExcludeUncommitted))
+		per[g.Name] = snap.groupLags(g, opts.Topics, opts.ExcludeUncommitted)
 	}
 	measured := false
 	if !opts.NoTimeLag {
