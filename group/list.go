@@ -125,7 +125,7 @@ func listRun(ctx context.Context, opts *listOptions) error {
 	if err != nil {
 		return err
 	}
-	snap, err := collect(ctx, adm, collectOptions{All: true})
+	snap, err := collect(ctx, adm, collectOptions{All: true, Types: opts.Types})
 	if err != nil {
 		return err
 	}

@@ -211,7 +211,11 @@ func seekRun(ctx context.Context, opts *seekOptions) error {
 	}
 	failed := planErrors(res.Plan)
 	if opts.Execute && st.Members == 0 && failed == 0 {
-		if err := executeSeek(ctx, adm, opts.Group, &res); err != nil {
+		execute := executeSeek
+		if st.Type == "share" {
+			execute = executeShareSeek
+		}
+		if err := execute(ctx, adm, opts.Group, &res); err != nil {
 			return err
 		}
 		res.Applied = true
@@ -227,6 +231,7 @@ func seekRun(ctx context.Context, opts *seekOptions) error {
 // partitions chosen (those that do not exist as plan rows with their error) and their offsets.
 type seekState struct {
 	State   string // "does not exist" for a group that a seek would create
+	Type    string // classic, consumer, share, streams; "" for a group that does not exist
 	Members int
 	Commits kadm.OffsetResponses
 	Parts   []tp
@@ -248,7 +253,16 @@ func fetchSeekState(ctx context.Context, adm *cmdutil.Admin, opts *seekOptions) 
 		if g.Err != nil {
 			return nil, fmt.Errorf("cannot describe group %q: %s", opts.Group, text.Safe(g.Err.Error()))
 		}
-		st.State, st.Members = g.State, len(g.Members)
+		st.State, st.Members, st.Type = g.State, len(g.Members), g.Type
+	}
+	if st.Type == "share" {
+		if err := st.shareStartOffsets(ctx, adm, snap.Groups[0]); err != nil {
+			return nil, err
+		}
+		return st, st.finish(ctx, adm, opts)
+	}
+	if err := seekableType(opts.Group, st.Type); err != nil {
+		return nil, err
 	}
 	err = retryCoordinatorErr(ctx, func() error {
 		var err error
@@ -262,10 +276,15 @@ func fetchSeekState(ctx context.Context, adm *cmdutil.Admin, opts *seekOptions) 
 	if err != nil {
 		return nil, fmt.Errorf("cannot read the committed offsets of %q: %v", opts.Group, errText(err))
 	}
+	return st, st.finish(ctx, adm, opts)
+}
+
+// finish chooses the partitions and lists their offsets.
+func (st *seekState) finish(ctx context.Context, adm *cmdutil.Admin, opts *seekOptions) error {
 	if err := st.choosePartitions(ctx, adm, opts); err != nil {
-		return nil, err
+		return err
 	}
-	return st, st.listOffsets(ctx, adm, opts.Spec)
+	return st.listOffsets(ctx, adm, opts.Spec)
 }
 
 // choosePartitions fills Parts (and Bad) from --to-file, --all-topics or --topic, checked
@@ -469,6 +488,8 @@ func seekReport(opts *seekOptions, res SeekResult, st *seekState) error {
 			fmt.Fprintf(opts.IO.ErrOut, "group %q does not exist yet: --execute creates it with these offsets\n", opts.Group)
 		}
 		dryRunNote(opts.IO.ErrOut, "add --execute to apply this plan")
+	case st.Type == "share":
+		fmt.Fprintf(opts.IO.ErrOut, "set %s for share group %q\n", text.Count(len(res.Plan)-failed, "start offset"), opts.Group)
 	default:
 		fmt.Fprintf(opts.IO.ErrOut, "committed %s for group %q\n", text.Count(len(res.Plan)-failed, "offset"), opts.Group)
 	}
