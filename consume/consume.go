@@ -37,6 +37,7 @@ type consumeOptions struct {
 	ReadCommitted bool
 	Group         string
 	GroupProtocol string // classic | consumer
+	ShareGroup    string // --share-group: consume as a share-group member (share.go)
 	Format        formatter
 }
 
@@ -173,6 +174,7 @@ func addFlags(cmd *cobra.Command, f *cmdutil.Factory, fl *consumeFlags, opts *co
 	fs.StringVar(&fl.isolation, "isolation", "read_uncommitted", "read_uncommitted or read_committed (skip aborted and open transactions)")
 	fs.StringVarP(&opts.Group, "group", "g", "", "consume as a member of this consumer group (commits what was written)")
 	fs.StringVar(&opts.GroupProtocol, "group-protocol", "classic", "classic or consumer (KIP-848, Kafka 4.0+)")
+	fs.StringVar(&opts.ShareGroup, "share-group", "", "consume as a member of this share group (KIP-932, Kafka 4.1+ with share groups on); acknowledges what was written")
 	fs.StringVarP(&fl.format, "format", "f", "", "kcat-style template, e.g. '%t/%p@%o %k=%s\\n'")
 	fs.BoolVarP(&fl.json, "json", "J", false, "one JSON object per record")
 	fs.BoolVar(&fl.jsonValues, "json-values", false, "with -J: embed values that are valid JSON as JSON")
@@ -194,6 +196,7 @@ func validate(cmd *cobra.Command, fl *consumeFlags, opts *consumeOptions, now ti
 		func() error { return validateOffset(fl, opts, changed("offset"), now) },
 		func() error { return validateLimits(fl, opts) },
 		func() error { return validateGroup(opts, changed("group-protocol")) },
+		func() error { return validateShareGroup(opts, changed) },
 		func() error { return validateFormat(fl, opts, changed) },
 	} {
 		if err := phase(); err != nil {

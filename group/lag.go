@@ -263,6 +263,7 @@ func lagSnapshot(ctx context.Context, opts *lagOptions) ([]LagRow, []string, err
 	for _, g := range snap.Groups {
 		per[g.Name] = snap.groupLags(g, opts.Topics, opts.ExcludeUncommitted)
 	}
+	warnShareUpperBound(opts.IO.ErrOut, per)
 	measured := false
 	if !opts.NoTimeLag {
 		if measured, err = measureTimeLag(ctx, adm, per, opts); err != nil {

@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"sort"
 
 	"github.com/twmb/franz-go/pkg/kadm"
 
 	"github.com/kafkit/kafkit/internal/cmdutil"
+	"github.com/kafkit/kafkit/internal/text"
 )
 
 // Share groups (KIP-932): described with ShareGroupDescribe, their offsets are the
@@ -134,6 +137,8 @@ func shareLags(g *groupInfo, rows []PartitionLag) []PartitionLag {
 		r := &rows[i]
 		if l, ok := g.ShareLag[tp{r.Topic, r.Partition}]; ok {
 			r.Lag = ptr(l)
+		} else if r.Lag != nil && *r.Lag > 0 && r.CurrentOffset != nil && r.Note == "" {
+			r.Note = shareUpperBound
 		}
 		if r.CurrentOffset == nil && r.Error == "" && r.LogEndOffset != nil {
 			// Where the group will start is share.auto.offset.reset's (latest by default), not
@@ -156,4 +161,25 @@ func (s *snapshot) groupLags(g *groupInfo, topics map[string]bool, excludeUncomm
 		rows[i].ConsumerID, rows[i].Host, rows[i].ClientID = "", "", ""
 	}
 	return shareLags(g, rows)
+}
+
+// shareUpperBound notes a share lag computed by kafkit: Kafka before 4.2 reports none, and its
+// start offset does not always advance when every record above it is acknowledged.
+const shareUpperBound = "at most: log end - start offset (the broker reports no share lag before Kafka 4.2; acknowledged records above the start offset are counted)"
+
+// warnShareUpperBound says once per group when its share lag is only an upper bound.
+func warnShareUpperBound(w io.Writer, per map[string][]PartitionLag) {
+	var names []string
+	for g, rows := range per {
+		for _, r := range rows {
+			if r.Note == shareUpperBound {
+				names = append(names, g)
+				break
+			}
+		}
+	}
+	sort.Strings(names)
+	for _, g := range names {
+		fmt.Fprintf(w, "warning: share group %q: its lag is an upper bound (log end - start offset): brokers before Kafka 4.2 do not report share-group lag\n", text.Safe(g))
+	}
 }
