@@ -52,7 +52,9 @@ func scripts() []*Script {
 		consumerGroupsScript(),
 		deleteRecordsScript(),
 		getOffsetsScript(),
+		groupsScript(),
 		metadataQuorumScript(),
+		shareGroupsScript(),
 		topicsScript(),
 	}
 }
