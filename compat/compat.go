@@ -49,12 +49,14 @@ func scripts() []*Script {
 		configsScript(),
 		consoleConsumerScript(),
 		consoleProducerScript(),
+		consoleShareConsumerScript(),
 		consumerGroupsScript(),
 		deleteRecordsScript(),
 		getOffsetsScript(),
 		groupsScript(),
 		metadataQuorumScript(),
 		shareGroupsScript(),
+		streamsGroupsScript(),
 		topicsScript(),
 	}
 }
