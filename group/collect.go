@@ -42,7 +42,7 @@ type groupInfo struct {
 	Coordinator     int32
 	CoordinatorAddr string
 	Members         []memberInfo
-	Err             error // the group could not be described
+	Err             error                // the group could not be described
 	Commits         kadm.OffsetResponses // share groups: the share-partition start offsets
 	CommitErr       error
 	// Share groups: the lag the broker reports per partition (DescribeShareGroupOffsets v1+,
@@ -149,7 +149,7 @@ func listAllGroups(ctx context.Context, adm *cmdutil.Admin, snap *snapshot, type
 // selection is the groups to describe: those listed, by type, and those named but not listed
 // by a broker that did not answer (unlisted: their type is unknown, both describes are tried).
 type selection struct {
-	byName                                     map[string]*groupInfo
+	byName                                      map[string]*groupInfo
 	classic, consumer, share, streams, unlisted []string
 }
 
