@@ -42,14 +42,18 @@ type compatCase struct {
 }
 
 var compatClasses = map[string]string{
-	"kafka-topics.sh":           "org.apache.kafka.tools.TopicCommand",
-	"kafka-console-consumer.sh": "org.apache.kafka.tools.consumer.ConsoleConsumer",
-	"kafka-console-producer.sh": "org.apache.kafka.tools.ConsoleProducer",
-	"kafka-consumer-groups.sh":  "org.apache.kafka.tools.consumer.group.ConsumerGroupCommand",
-	"kafka-get-offsets.sh":      "org.apache.kafka.tools.GetOffsetShell",
-	"kafka-metadata-quorum.sh":  "org.apache.kafka.tools.MetadataQuorumCommand",
-	"kafka-configs.sh":          "kafka.admin.ConfigCommand",
-	"kafka-delete-records.sh":   "org.apache.kafka.tools.DeleteRecordsCommand",
+	"kafka-topics.sh":                 "org.apache.kafka.tools.TopicCommand",
+	"kafka-console-consumer.sh":       "org.apache.kafka.tools.consumer.ConsoleConsumer",
+	"kafka-console-producer.sh":       "org.apache.kafka.tools.ConsoleProducer",
+	"kafka-consumer-groups.sh":        "org.apache.kafka.tools.consumer.group.ConsumerGroupCommand",
+	"kafka-get-offsets.sh":            "org.apache.kafka.tools.GetOffsetShell",
+	"kafka-metadata-quorum.sh":        "org.apache.kafka.tools.MetadataQuorumCommand",
+	"kafka-configs.sh":                "kafka.admin.ConfigCommand",
+	"kafka-delete-records.sh":         "org.apache.kafka.tools.DeleteRecordsCommand",
+	"kafka-groups.sh":                 "org.apache.kafka.tools.GroupsCommand",
+	"kafka-share-groups.sh":           "org.apache.kafka.tools.consumer.group.ShareGroupCommand",
+	"kafka-streams-groups.sh":         "org.apache.kafka.tools.streams.StreamsGroupCommand",
+	"kafka-console-share-consumer.sh": "org.apache.kafka.tools.consumer.ConsoleShareConsumer",
 }
 
 // compatNormalize drops what only the JVM prints (log4j lines and stack traces) and the given
