@@ -218,3 +218,65 @@ func TestGroupsShareFromJavaConsumer(t *testing.T) {
 		t.Errorf("group lag: %v %s; want one share row with total lag %d", err, lag.Stdout, d.TotalLag)
 	}
 }
+
+// groups whose type the cluster has: classic always, consumer with KIP-848 (the
+// ConsumerGroupHeartbeat API and group.version >= 1), share and streams as detected.
+func TestGroupsListTypes(t *testing.T) {
+	f := groupsDetect(t)
+	topic := Unique(t, "groups-types")
+	groupTopic(t, Admin(t), topic, 1)
+	MustKafkit(t, "x\n", "produce", topic)
+	made := map[string]string{"classic": topic + "-classic"}
+	MustKafkit(t, "", "consume", topic, "-g", made["classic"], "-o", "start", "-n", "1")
+	if groupsHasKIP848(t) {
+		made["consumer"] = topic + "-consumer"
+		MustKafkit(t, "", "consume", topic, "-g", made["consumer"], "--group-protocol", "consumer", "-o", "start", "-n", "1")
+	}
+	if f.share {
+		made["share"] = topic + "-share"
+		groupsShareEarliest(t, made["share"])
+		MustKafkit(t, "", "consume", topic, "--share-group", made["share"], "-n", "1")
+	}
+	for _, typ := range []string{"classic", "consumer", "share", "streams"} {
+		r := MustKafkit(t, "", "group", "list", "--type", typ, "-o", "json")
+		var rows []struct{ Group, Type string }
+		if err := json.Unmarshal([]byte(r.Stdout), &rows); err != nil {
+			t.Fatalf("list --type %s: %v\n%s", typ, err, r.Stdout)
+		}
+		found := false
+		for _, row := range rows {
+			if row.Type != typ {
+				t.Errorf("list --type %s shows %s, a %s group", typ, row.Group, row.Type)
+			}
+			found = found || row.Group == made[typ]
+		}
+		if made[typ] != "" && !found {
+			t.Errorf("list --type %s does not show %s", typ, made[typ])
+		}
+	}
+	for typ, g := range made {
+		if r := MustKafkit(t, "", "group", "describe", g, "-o", "json"); !strings.Contains(r.Stdout, `"type": "`+typ+`"`) {
+			t.Errorf("describe %s: not a %s group:\n%s", g, typ, r.Stdout)
+		}
+	}
+}
+
+// groupsHasKIP848 says whether the cluster runs KIP-848 consumer groups.
+func groupsHasKIP848(t testing.TB) bool {
+	req := kmsg.NewPtrApiVersionsRequest()
+	req.ClientSoftwareName, req.ClientSoftwareVersion = "kafkit-e2e", "1"
+	resp, err := req.RequestWith(context.Background(), Client(t))
+	if err != nil {
+		t.Fatalf("ApiVersions: %v", err)
+	}
+	api := false
+	for _, k := range resp.ApiKeys {
+		api = api || k.ApiKey == kmsg.ConsumerGroupHeartbeat.Int16()
+	}
+	for _, f := range resp.FinalizedFeatures {
+		if f.Name == "group.version" && f.MaxVersionLevel >= 1 {
+			return api
+		}
+	}
+	return false
+}
