@@ -58,7 +58,8 @@ func newCmdDelete(f *cmdutil.Factory, runF func(context.Context, *deleteOptions)
 		Long:  deleteLong,
 		Example: `  kafkit group delete old-reporting-job --dry-run
   kafkit group delete old-reporting-job
-  kafkit group delete a b c -o json`,
+  kafkit group delete a b c -o json
+  kafkit group delete wordcount --include-internal-topics --dry-run`,
 		ValidArgsFunction: cmdutil.CompleteGroups(f),
 		Args:              cmdutil.Args(cobra.MinimumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {

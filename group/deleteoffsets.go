@@ -41,6 +41,9 @@ commits for) or partitions (--topic T:0,1). The broker refuses a topic that acti
 the group are subscribed to: stop them, or use a topic they do not read. Each partition is
 reported; the exit code is 1 if any could not be deleted.
 
+Share groups keep offsets per topic (DeleteShareGroupOffsets): name whole topics; the group
+must be empty.
+
 --dry-run reports what would be deleted.
 ` + dryRunHelp + `
 A dry run refuses a topic that a member of the group is assigned, as the broker would.`

@@ -52,6 +52,12 @@ a partition needs explaining: a commit on a deleted topic, a commit past the log
 deleted before being consumed, a partition with no commit, or a partition whose offsets could
 not be read (no leader).
 
+Share groups (KIP-932) show START-OFFSET (the first record not yet acknowledged) instead of
+CURRENT-OFFSET, and MEMBERS (how many members read the partition) instead of one consumer; their
+lag is the broker's (Kafka 4.2+) or log end - start offset, an upper bound, noted. Streams groups
+(KIP-1071) show their committed offsets, and with --members each member's active, standby and
+warmup tasks and the sub-topologies with their internal topics.
+
 Works for classic groups and KIP-848 "consumer" groups alike. LAG is the log end offset minus
 the committed offset (or the log start, if retention deleted records the group never read).
 Every partition of every topic the group consumes is shown, committed or not: a partition with

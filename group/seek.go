@@ -81,6 +81,10 @@ active members: stop its consumers first (the plan is still shown).
 -o csv prints the plan as CSV for --to-file or kafka-consumer-groups --from-file (--export is the
 deprecated spelling of -o csv).
 
+Share groups: the offsets moved are the share-partition start offsets (AlterShareGroupOffsets),
+as kafka-share-groups.sh --reset-offsets does; the group must be empty. Streams groups have
+ordinary commits. A group that does not exist yet is seeded as a consumer group.
+
 Without --execute (or with --dry-run) seek is a dry run.
 ` + dryRunHelp
 
