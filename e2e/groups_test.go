@@ -217,6 +217,22 @@ func TestGroupsShareFromJavaConsumer(t *testing.T) {
 	if err := json.Unmarshal([]byte(lag.Stdout), &rows); err != nil || len(rows) != 1 || rows[0].Type != "share" || rows[0].TotalLag != d.TotalLag {
 		t.Errorf("group lag: %v %s; want one share row with total lag %d", err, lag.Stdout, d.TotalLag)
 	}
+	// seek moves the start offsets where the broker implements AlterShareGroupOffsets (Kafka
+	// 4.2+, the release that also reports share lag); Kafka 4.1 answers it with no partition
+	// and changes nothing, which kafkit must say rather than report success.
+	seek := Kafkit(t, "", "group", "seek", group, "--to", "start", "--all-topics", "--execute")
+	switch {
+	case f.shareLag && seek.Code != 0:
+		t.Errorf("seek --execute: %s", seek)
+	case f.shareLag:
+		for _, p := range groupsDescribeShare(t, group).Partitions {
+			if p.CurrentOffset != nil && *p.CurrentOffset != 0 {
+				t.Errorf("after seek --to start: partition %d start offset %d", p.Partition, *p.CurrentOffset)
+			}
+		}
+	case seek.Code != 1 || !strings.Contains(seek.Stderr, "not applied"):
+		t.Errorf("seek on a broker without AlterShareGroupOffsets: want exit 1 naming it: %s", seek)
+	}
 }
 
 // groups whose type the cluster has: classic always, consumer with KIP-848 (the

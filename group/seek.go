@@ -82,7 +82,8 @@ active members: stop its consumers first (the plan is still shown).
 deprecated spelling of -o csv).
 
 Share groups: the offsets moved are the share-partition start offsets (AlterShareGroupOffsets),
-as kafka-share-groups.sh --reset-offsets does; the group must be empty. Streams groups have
+as kafka-share-groups.sh --reset-offsets does; the group must be empty (Kafka 4.2+: Kafka 4.1
+accepts the request and changes nothing, which kafkit reports per partition). Streams groups have
 ordinary commits. A group that does not exist yet is seeded as a consumer group.
 
 Without --execute (or with --dry-run) seek is a dry run.

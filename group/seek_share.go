@@ -63,7 +63,15 @@ func executeShareSeek(ctx context.Context, adm *cmdutil.Admin, group string, res
 	}
 	for i := range res.Plan {
 		r := &res.Plan[i]
-		if e, ok := resp.Lookup(r.Topic, r.Partition); ok && e != nil {
+		if r.Error != "" || r.New == nil {
+			continue
+		}
+		switch e, ok := resp.Lookup(r.Topic, r.Partition); {
+		case !ok:
+			// Kafka 4.1 answers AlterShareGroupOffsets with no error and no partition, and
+			// changes nothing (its kafka-share-groups.sh --reset-offsets is "not yet implemented").
+			r.Error = "not applied: the broker's answer names no partition (Kafka before 4.2 does not implement AlterShareGroupOffsets)"
+		case e != nil:
 			r.Error = "alter: " + errText(e)
 		}
 	}
