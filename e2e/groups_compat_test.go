@@ -73,6 +73,7 @@ func TestCompatShareGroups(t *testing.T) {
 		{name: "share-describe-missing", script: sg, args: "--bootstrap-server {B} --describe --group {T}-none", javaExitsZero: true},
 		{name: "share-delete-not-share", script: sg, args: "--bootstrap-server {B} --delete --group {T}-none", javaExitsZero: true},
 		{name: "share-delete-offsets-unknown-topic", script: sg, args: "--bootstrap-server {B} --delete-offsets --group " + g + " --topic {T}-none", javaExitsZero: true},
+		{name: "consumer-groups-describe-share", script: "kafka-consumer-groups.sh", args: "--bootstrap-server {B} --describe --group " + g, javaExitsZero: true},
 		{name: "groups-list-share", script: gs, args: "--bootstrap-server {B} --list --share", sorted: true},
 		{name: "groups-bad-type", script: gs, args: "--bootstrap-server {B} --list --group-type bogus"},
 		{name: "streams-list-state", script: stg, args: "--bootstrap-server {B} --list --state", sorted: true},
