@@ -17,7 +17,7 @@ import (
 // delete checks each group against the share-group listing (not a share group, dead, not
 // empty: refused before any request), deletes the rest and reports as the Java tool does.
 func (s *shareCompat) delete(ctx context.Context) error {
-	listed, err := s.adm.ListGroupsByType(ctx, []string{"share"})
+	listed, err := listedOfType(ctx, s.adm, "share")
 	if err != nil {
 		return err
 	}

@@ -24,7 +24,7 @@ type shareCompat struct {
 }
 
 func (s *shareCompat) list(ctx context.Context, states map[string]bool) error {
-	listed, err := s.adm.ListGroupsByType(ctx, []string{"share"})
+	listed, err := listedOfType(ctx, s.adm, "share")
 	if err != nil {
 		return err
 	}
@@ -53,7 +53,7 @@ func (s *shareCompat) list(ctx context.Context, states map[string]bool) error {
 func (s *shareCompat) groupNames(ctx context.Context) ([]string, error) {
 	names := s.p.Values("group")
 	if s.p.Has("all-groups") {
-		listed, err := s.adm.ListGroupsByType(ctx, []string{"share"})
+		listed, err := listedOfType(ctx, s.adm, "share")
 		if err != nil {
 			return nil, err
 		}
@@ -284,4 +284,16 @@ func (s *shareCompat) printState(ctx context.Context, g kmsg.ShareGroupDescribeR
 func (s *shareCompat) coordinator(ctx context.Context, group string) string {
 	c := s.adm.FindGroupCoordinators(ctx, group)[group]
 	return fmt.Sprintf("%s:%d  (%d)", c.Host, c.Port, c.NodeID)
+}
+
+// listedOfType lists the groups of one type: ListGroups v5's filter, and the type checked
+// again here (a broker before 3.8 cannot filter and lists every group).
+func listedOfType(ctx context.Context, adm *cmdutil.Admin, typ string) (kadm.ListedGroups, error) {
+	listed, err := adm.ListGroupsByType(ctx, []string{typ})
+	for n, g := range listed {
+		if g.GroupType != typ {
+			delete(listed, n)
+		}
+	}
+	return listed, err
 }

@@ -64,7 +64,7 @@ func streamsGroupsRun(ctx context.Context, e *Env, p *Parsed) error {
 	if err != nil {
 		return err
 	}
-	listed, err := adm.ListGroupsByType(ctx, []string{"streams"})
+	listed, err := listedOfType(ctx, adm, "streams")
 	if err != nil {
 		fmt.Fprintf(e.IO.Out, "\nError: Executing streams group command failed due to %v\n", e.Explain(err))
 		return cmdutil.SilentError
