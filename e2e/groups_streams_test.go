@@ -122,7 +122,7 @@ func TestGroupsStreams(t *testing.T) {
 	}
 	MustKafkit(t, "d\n", "produce", in)
 	stop()
-	for i := 0; d.State != "Empty" && i < 150; i++ {
+	for i := 0; d.State != "Empty" && i < 300; i++ { // a member that did not leave times out in 45 s
 		time.Sleep(200 * time.Millisecond)
 		d, _ = groupsDescribeStreams(t, app)
 	}

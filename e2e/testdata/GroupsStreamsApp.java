@@ -1,9 +1,10 @@
 // A tiny Kafka Streams application for e2e/groups_test.go, run with `java -cp 'lib/*'
 // GroupsStreamsApp.java` (source-launch, no build): it counts the values of INPUT by value
 // into OUTPUT, which makes two sub-topologies, a repartition topic and a changelog topic. The
-// store is in memory, so RocksDB is not needed. It runs until SIGTERM (closing cleanly).
+// store is in memory, so RocksDB is not needed. It runs until SIGTERM, then leaves the group.
 //
 // args: bootstrap application-id input output group-protocol(classic|streams)
+import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 
@@ -34,7 +35,9 @@ public class GroupsStreamsApp {
             .to(args[3]);
         KafkaStreams streams = new KafkaStreams(b.build(), p);
         CountDownLatch done = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> { streams.close(); done.countDown(); }));
+        // Leave the group on close (Streams stays a member until the session times out otherwise).
+        KafkaStreams.CloseOptions leave = new KafkaStreams.CloseOptions().leaveGroup(true).timeout(Duration.ofSeconds(20));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> { streams.close(leave); done.countDown(); }));
         streams.start();
         done.await();
     }
