@@ -21,6 +21,7 @@ func BenchmarkGroupsShareDescribe(b *testing.B) {
 	}
 	MustKafkit(b, in.String(), "produce", topic)
 	g := topic + "-sg"
+	groupsCleanup(b, g)
 	groupsShareEarliest(b, g)
 	MustKafkit(b, "", "consume", topic, "--share-group", g, "-n", "10")
 	b.ResetTimer()

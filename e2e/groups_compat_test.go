@@ -10,6 +10,7 @@ import (
 	"context"
 	"os/exec"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -19,6 +20,7 @@ import (
 func compatShareGroup(t *testing.T, topic string) {
 	t.Helper()
 	compatTopic(3, 1, nil)(t, topic)
+	groupsCleanup(t, topic+"-sg")
 	var in strings.Builder
 	for i := range 30 {
 		in.WriteString(string(rune('a'+i%26)) + "," + itoa(i) + "\n")
@@ -33,6 +35,8 @@ func compatShareMember(t *testing.T, topic, group string) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	cmd := exec.CommandContext(ctx, binPath, "-b", Brokers(), "--client-id", "compat-share-member", "consume", topic, "--share-group", group)
+	// SIGTERM, not SIGKILL: kafkit leaves the group, so that the cleanup can delete it.
+	cmd.Cancel, cmd.WaitDelay = func() error { return cmd.Process.Signal(syscall.SIGTERM) }, 10*time.Second
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -52,6 +56,7 @@ func compatShareMember(t *testing.T, topic, group string) {
 func compatShareConsumerTopic(t *testing.T, topic string) {
 	t.Helper()
 	compatTopic(1, 1, nil)(t, topic)
+	groupsCleanup(t, topic+"-c")
 	MustKafkit(t, "v0\nv1\nv2\nv3\nv4\nv5\nv6\nv7\nv8\nv9\n", "produce", topic)
 	groupsShareEarliest(t, topic+"-c")
 }

@@ -93,6 +93,7 @@ func TestGroupsStreams(t *testing.T) {
 	in, out := app+"-in", app+"-out"
 	groupTopic(t, Admin(t), in, 2)
 	groupTopic(t, Admin(t), out, 2)
+	groupsCleanup(t, app)
 	MustKafkit(t, "a\nb\na\nc\nb\na\n", "produce", in)
 	stop := groupsStreamsApp(t, app, in, out)
 	var d groupsStreamsDescribed

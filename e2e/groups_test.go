@@ -53,6 +53,25 @@ func groupsDetect(t testing.TB) groupsFeatures {
 	}
 }
 
+// groupsCleanup deletes the groups when the test ends (their topics go with groupTopic).
+func groupsCleanup(t testing.TB, groups ...string) {
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		adm := Admin(t)
+		for ctx.Err() == nil { // a member that just left may still be counted for a moment
+			resp, err := adm.DeleteGroups(ctx, groups...)
+			if err == nil && resp.Error() == nil {
+				return
+			}
+			if err == nil && !strings.Contains(resp.Error().Error(), "NON_EMPTY_GROUP") {
+				return
+			}
+			time.Sleep(300 * time.Millisecond)
+		}
+	})
+}
+
 func groupsNeedShare(t *testing.T) groupsFeatures {
 	f := groupsDetect(t)
 	if !f.share {
@@ -166,6 +185,7 @@ func TestGroupsShareFromJavaConsumer(t *testing.T) {
 	f := groupsNeedShare(t)
 	topic, group := Unique(t, "groups-share"), Unique(t, "groups-share-g")
 	groupTopic(t, Admin(t), topic, 3)
+	groupsCleanup(t, group)
 	groupsShareEarliest(t, group)
 	var in strings.Builder
 	for i := range 30 {
@@ -269,6 +289,9 @@ func TestGroupsListTypes(t *testing.T) {
 		if made[typ] != "" && !found {
 			t.Errorf("list --type %s does not show %s", typ, made[typ])
 		}
+	}
+	for _, g := range made {
+		groupsCleanup(t, g)
 	}
 	for typ, g := range made {
 		if r := MustKafkit(t, "", "group", "describe", g, "-o", "json"); !strings.Contains(r.Stdout, `"type": "`+typ+`"`) {
