@@ -2,6 +2,7 @@ package group
 
 import (
 	"context"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -161,3 +162,46 @@ func TestShareLagsWithoutBrokerLag(t *testing.T) {
 		t.Errorf("broker lag not used: %+v", got[0])
 	}
 }
+
+// A live share member: describe counts it on every partition it is assigned, and delete and
+// seek --execute are refused with the reason.
+func TestShareGroupActiveMemberOnKfake(t *testing.T) {
+	fx := newFixture(t)
+	cl, err := kgo.NewClient(kgo.SeedBrokers(fx.c.ListenAddrs()...), kgo.ShareGroup("s2"), kgo.ConsumeTopics("orders"), kgo.ClientID("worker"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	go func() {
+		for ctx.Err() == nil {
+			cl.PollFetches(ctx)
+		}
+	}()
+	for ctx.Err() == nil {
+		d, err := fx.adm.DescribeShareGroups(ctx, "s2")
+		if err == nil && len(d["s2"].Members) == 1 && len(d["s2"].Members[0].Assignment) > 0 {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	f := fx.env.F
+	opts := &describeOptions{IO: f.IO, Admin: f.Admin, Context: f.Context, Printer: output.Printer{Format: output.Table}, Groups: []string{"s2"}, Members: true}
+	if err := describeRun(context.Background(), opts); err != nil {
+		t.Fatalf("%v\n%s", err, fx.env.ErrOut)
+	}
+	out := fx.normalize(fx.env.Out.String())
+	if !strings.Contains(out, "Group s2: share, Stable, assignor simple, coordinator N (ADDR), 1 member") ||
+		!regexpMembers1.MatchString(out) || !strings.Contains(out, "worker") {
+		t.Errorf("describe:\n%s", out)
+	}
+	fx.env.Out.Reset()
+	del := &deleteOptions{IO: f.IO, Admin: f.Admin, Context: f.Context, Printer: output.Printer{Format: output.Table}, Groups: []string{"s2"}}
+	if err := deleteRun(context.Background(), del); err == nil || !strings.Contains(fx.env.Out.String(), "refused: the group is Stable with 1 active member") {
+		t.Errorf("delete of an active share group: %v\n%s", err, fx.env.Out)
+	}
+}
+
+// regexpMembers1 matches a share describe row of orders/0 read by one member.
+var regexpMembers1 = regexp.MustCompile(`(?m)^s2\s+orders\s+0\s+\S+\s+10\s+\S+\s+1\b`)
