@@ -66,7 +66,9 @@ func TestShareGroupFlagConflicts(t *testing.T) {
 }
 
 func TestShareSupportError(t *testing.T) {
-	key := func(k int16) kmsg.ApiVersionsResponseApiKey { return kmsg.ApiVersionsResponseApiKey{ApiKey: k, MaxVersion: 1} }
+	key := func(k int16) kmsg.ApiVersionsResponseApiKey {
+		return kmsg.ApiVersionsResponseApiKey{ApiKey: k, MaxVersion: 1}
+	}
 	old := &kmsg.ApiVersionsResponse{ApiKeys: []kmsg.ApiVersionsResponseApiKey{key(0), key(1)}}
 	if err := shareSupportError(old); err == nil || !strings.Contains(err.Error(), "no ShareGroupHeartbeat") {
 		t.Errorf("3.9: %v", err)
