@@ -15,5 +15,6 @@ func NewCmdCluster(f *cmdutil.Factory) *cobra.Command {
 	}
 	cmdutil.GroupCommand(cmd)
 	cmd.AddCommand(newCmdInfo(f, nil), newCmdAPIVersions(f, nil))
+	cmd.AddCommand(newCmdCheck(f, nil))
 	return cmd
 }

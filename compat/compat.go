@@ -28,6 +28,13 @@ type Script struct {
 	Native  string // the native kafkit command family that does the same
 	Options []Option
 	Run     func(ctx context.Context, e *Env, p *Parsed) error
+	// Expand, when set, rewrites the command line before it is parsed (argparse4j tools
+	// accept unique prefixes of option names: it spells them out); its error is printed as
+	// the tool prints a command-line error (exit 1).
+	Expand func(args []string) ([]string, error)
+	// Prepare, when set, rewrites the parsed command line before the connection is set up:
+	// tools whose bootstrap servers come from elsewhere (--producer-props, a positional).
+	Prepare func(p *Parsed) error
 }
 
 // Env is what a script's run function needs: the streams and lazy clients of the factory.
@@ -46,18 +53,23 @@ type Env struct {
 func scripts() []*Script {
 	// One script per line, sorted by name: each new script adds its own line.
 	return []*Script{
+		brokerAPIVersionsScript(),
 		configsScript(),
 		consoleConsumerScript(),
 		consoleProducerScript(),
 		consoleShareConsumerScript(),
 		consumerGroupsScript(),
+		consumerPerfScript(),
 		deleteRecordsScript(),
+		e2eLatencyScript(),
 		getOffsetsScript(),
 		groupsScript(),
 		metadataQuorumScript(),
+		producerPerfScript(),
 		shareGroupsScript(),
 		streamsGroupsScript(),
 		topicsScript(),
+		transactionsScript(),
 	}
 }
 
@@ -121,6 +133,13 @@ kafkit command that does it; "kafkit compat list" shows what is covered, per scr
 // RunScript parses args with the script's grammar, points the factory at --bootstrap-server /
 // --command-config, and runs the script.
 func RunScript(ctx context.Context, f *cmdutil.Factory, s *Script, args []string, native func(context.Context, []string) error) error {
+	var err error
+	if s.Expand != nil {
+		if args, err = s.Expand(args); err != nil {
+			fmt.Fprintln(f.IO.ErrOut, err)
+			return cmdutil.SilentError
+		}
+	}
 	p, err := Parse(s.Options, args)
 	if err != nil {
 		// joptsimple's message on stderr and exit 1, as the Java tool.
@@ -129,6 +148,11 @@ func RunScript(ctx context.Context, f *cmdutil.Factory, s *Script, args []string
 	}
 	if name, why := unsupported(s.Options, p); name != "" {
 		return cmdutil.UsageErrorf("%s: --%s is not supported by kafkit: %s", s.Name, name, why)
+	}
+	if s.Prepare != nil {
+		if err := s.Prepare(p); err != nil {
+			return err
+		}
 	}
 	if len(p.Given()) == 0 || p.Has("help") {
 		return printScriptHelp(f.IO, s, p.Has("help"))

@@ -157,28 +157,38 @@ func consumerProperties(kvs []string) ([]string, []string, error) {
 	return args, warnings, nil
 }
 
+// defaultFormatters print what DefaultMessageFormatter prints on stdout (LoggingMessageFormatter
+// adds a log line, on stderr); NoOpMessageFormatter prints nothing.
 var defaultFormatters = map[string]bool{
 	"kafka.tools.DefaultMessageFormatter":                     true,
 	"org.apache.kafka.tools.consumer.DefaultMessageFormatter": true,
+	"kafka.tools.LoggingMessageFormatter":                     true,
+	"org.apache.kafka.tools.consumer.LoggingMessageFormatter": true,
 }
+
+var noOpFormatters = map[string]bool{
+	"kafka.tools.NoOpMessageFormatter":                     true,
+	"org.apache.kafka.tools.consumer.NoOpMessageFormatter": true,
+}
+
+// internalFormatters decode the records of Kafka's internal topics to JSON.
+var internalFormatters = []string{"OffsetsMessageFormatter", "GroupMetadataMessageFormatter", "TransactionLogMessageFormatter", "ShareGroupStateMessageFormatter"}
 
 var plainDeserializers = map[string]bool{
 	"org.apache.kafka.common.serialization.StringDeserializer":    true,
 	"org.apache.kafka.common.serialization.ByteArrayDeserializer": true,
 }
 
-// formatterArgs turns the DefaultMessageFormatter properties into --print/--separator.
+// formatterArgs turns the DefaultMessageFormatter properties into consume --print and its
+// companions (--separator, --no-value, --line-separator, --headers-separator, --null-literal).
 func formatterArgs(p *Parsed) ([]string, error) {
-	if f := p.Value("formatter"); f != "" && !defaultFormatters[f] {
-		return nil, cmdutil.UsageErrorf("kafka-console-consumer.sh: --formatter %s is not supported by kafkit: only the default formatter; kafkit consume -J or -f TEMPLATE format records in other ways", f)
-	}
-	for _, d := range []string{p.Value("key-deserializer"), p.Value("value-deserializer")} {
-		if d != "" && !plainDeserializers[d] {
-			return nil, cmdutil.UsageErrorf("kafka-console-consumer.sh: deserializer %s is not supported by kafkit: records are printed as their bytes (StringDeserializer)", d)
-		}
+	noOp, err := checkFormatter(p)
+	if err != nil {
+		return nil, err
 	}
 	var fields []string
-	sep := "\t"
+	noValue := noOp
+	bytesProps := map[string]string{}
 	for _, kv := range p.Values("property") {
 		k, v, _ := strings.Cut(kv, "=")
 		k = strings.TrimSpace(k)
@@ -187,28 +197,62 @@ func formatterArgs(p *Parsed) ([]string, error) {
 		case "print.timestamp", "print.partition", "print.offset", "print.headers", "print.key":
 			fields = setField(fields, strings.TrimPrefix(k, "print."), on)
 		case "print.value":
-			if !on {
-				return nil, cmdutil.UsageErrorf("kafka-console-consumer.sh: --property print.value=false is not supported by kafkit: use kafkit consume -f TEMPLATE")
+			noValue = !on || noOp
+		case "print.delivery", "print.epoch":
+			if on {
+				return nil, cmdutil.UsageErrorf("kafka-console-consumer.sh: --property %s=true is not supported by kafkit: the Java console consumer prints %s:NOT_PRESENT for every record (it has no delivery counts and drops the leader epoch); kafkit consume --print epoch prints the real leader epoch", k, map[string]string{"print.delivery": "Delivery", "print.epoch": "Epoch"}[k])
 			}
-		case "key.separator":
-			sep = v
+		case "key.separator", "line.separator", "headers.separator", "null.literal":
+			bytesProps[k] = v
 		case "key.deserializer", "value.deserializer", "headers.deserializer":
 			if !plainDeserializers[v] {
 				return nil, cmdutil.UsageErrorf("kafka-console-consumer.sh: --property %s=%s is not supported by kafkit: records are printed as their bytes", k, v)
-			}
-		case "line.separator", "headers.separator", "null.literal":
-			if def := map[string]string{"line.separator": "\n", "headers.separator": ",", "null.literal": "null"}[k]; v != def {
-				return nil, cmdutil.UsageErrorf("kafka-console-consumer.sh: --property %s=%q is not supported by kafkit yet: use kafkit consume -f TEMPLATE", k, v)
 			}
 		default:
 			return nil, cmdutil.UsageErrorf("kafka-console-consumer.sh: unknown formatter property %q", k)
 		}
 	}
-	if len(fields) == 0 {
+	if len(fields) == 0 && !noValue && len(bytesProps) == 0 {
 		return nil, nil
 	}
-	// kafkit's --separator understands escapes; the Java formatter takes the bytes as given.
-	return []string{"--print", strings.Join(fields, ","), "--separator", strings.ReplaceAll(sep, `\`, `\\`)}, nil
+	list := strings.Join(fields, ",")
+	if list == "" {
+		list = "value"
+	}
+	args := []string{"--print", list}
+	if noValue {
+		args = append(args, "--no-value")
+	}
+	flags := map[string]string{"key.separator": "--separator", "line.separator": "--line-separator", "headers.separator": "--headers-separator", "null.literal": "--null-literal"}
+	for _, k := range sortedKeys(bytesProps) {
+		v := bytesProps[k]
+		if k != "null.literal" {
+			// kafkit's separators understand escapes; the Java formatter takes the bytes as given.
+			v = strings.ReplaceAll(v, `\`, `\\`)
+		}
+		args = append(args, flags[k], v)
+	}
+	return args, nil
+}
+
+// checkFormatter refuses the formatters and deserializers kafkit does not have; it reports
+// whether the formatter prints nothing (NoOpMessageFormatter).
+func checkFormatter(p *Parsed) (bool, error) {
+	f := p.Value("formatter")
+	for _, name := range internalFormatters {
+		if strings.HasSuffix(f, name) {
+			return false, cmdutil.UsageErrorf("kafka-console-consumer.sh: --formatter %s is not supported by kafkit: it decodes the records of Kafka's internal topics (__consumer_offsets, __transaction_state, __share_group_state) to JSON, which kafkit does not do; kafkit group describe and kafkit group lag show what those records hold", f)
+		}
+	}
+	if f != "" && !defaultFormatters[f] && !noOpFormatters[f] {
+		return false, cmdutil.UsageErrorf("kafka-console-consumer.sh: --formatter %s is not supported by kafkit: only DefaultMessageFormatter, LoggingMessageFormatter and NoOpMessageFormatter; kafkit consume -J or -f TEMPLATE format records in other ways", f)
+	}
+	for _, d := range []string{p.Value("key-deserializer"), p.Value("value-deserializer")} {
+		if d != "" && !plainDeserializers[d] {
+			return false, cmdutil.UsageErrorf("kafka-console-consumer.sh: deserializer %s is not supported by kafkit: records are printed as their bytes (StringDeserializer)", d)
+		}
+	}
+	return noOpFormatters[f], nil
 }
 
 func setField(fields []string, f string, on bool) []string {

@@ -56,6 +56,16 @@ func consoleProducerRun(ctx context.Context, e *Env, p *Parsed) error {
 	if err != nil {
 		return err
 	}
+	if strings.EqualFold(strings.TrimSpace(reader["parse.headers"]), "true") {
+		hr, err := newHeadersReader(reader)
+		if err != nil {
+			return err
+		}
+		args = append(withoutLineReader(args), "--input", "json")
+		in := e.IO.In
+		e.IO.In = hr.pipe(in, e.IO.ErrOut)
+		defer func() { e.IO.In = in }()
+	}
 	for _, w := range warnings {
 		fmt.Fprintln(e.IO.ErrOut, "warning:", w)
 	}
@@ -125,9 +135,6 @@ func lineReaderArgs(reader map[string]string) ([]string, error) {
 		switch k {
 		case "parse.key", "key.separator", "null.marker", "ignore.error":
 		case "parse.headers", "headers.delimiter", "headers.separator", "headers.key.separator":
-			if k == "parse.headers" && on(k) {
-				return nil, cmdutil.UsageErrorf("kafka-console-producer.sh: --property parse.headers=true is not supported by kafkit yet: use kafkit produce --input json (with \"headers\") or -H k=v")
-			}
 		default:
 			return nil, cmdutil.UsageErrorf("kafka-console-producer.sh: unknown reader property %q", k)
 		}
@@ -204,4 +211,20 @@ func producerProperties(kvs []string) ([]string, []string, error) {
 		}
 	}
 	return args, warnings, nil
+}
+
+// withoutLineReader drops the line-format flags lineReaderArgs added (-K, --allow-missing-key,
+// --null-marker): with parse.headers compat parses the lines itself.
+func withoutLineReader(args []string) []string {
+	var out []string
+	for i := 0; i < len(args); i++ {
+		switch args[i] {
+		case "-K", "--null-marker":
+			i++
+		case "--allow-missing-key":
+		default:
+			out = append(out, args[i])
+		}
+	}
+	return out
 }

@@ -2,6 +2,7 @@ package compat
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -20,21 +21,27 @@ func consumerGroupsScript() *Script {
 		Option{Name: "all-groups", Help: "every group"},
 		Option{Name: "offsets", Help: "with --describe: partitions with offsets and lag (the default)"},
 		Option{Name: "members", Help: "with --describe: the members"},
-		Option{Name: "verbose", Unsupported: "use kafkit group describe GROUP --members (it lists each member's partitions)"},
+		Option{Name: "verbose", Help: "with --describe: more columns (epochs, assignments)"},
 		Option{Name: "state", Arg: OptionalArg, Help: "with --list: the state column, or only groups in these states; with --describe: the group's state"},
 		Option{Name: "type", Arg: OptionalArg, Help: "with --list: the type column, or only groups of these types"},
 		Option{Name: "timeout", Arg: RequiredArg, Help: "timeout in ms for describing groups"},
-		Option{Name: "topic", Arg: RequiredArg, Repeat: true, Help: "the topic (reset-offsets, delete-offsets)"},
-		Option{Name: "delete", Unsupported: "use kafkit group delete GROUP (--dry-run shows what it would delete)"},
-		Option{Name: "reset-offsets", Unsupported: "use kafkit group seek GROUP --to ... (a plan first; --execute applies it; -o csv exports the Java CSV)"},
-		Option{Name: "delete-offsets", Unsupported: "use kafkit group delete-offsets GROUP --topic T"},
+		Option{Name: "topic", Arg: RequiredArg, Repeat: true, Help: "the topic, or topic:partition,partition (reset-offsets, delete-offsets; repeatable)"},
+		Option{Name: "delete", Help: "delete the groups (--group, repeatable, or --all-groups)"},
+		Option{Name: "reset-offsets", Help: "reset the groups' offsets: a plan (dry run) unless --execute; kafkit group seek does the work"},
+		Option{Name: "delete-offsets", Help: "delete the group's offsets of --topic"},
+		Option{Name: "all-topics", Help: "with --reset-offsets: every topic the group has offsets for"},
+		Option{Name: "dry-run", Help: "with --reset-offsets: only print the plan (the default)"},
+		Option{Name: "execute", Help: "with --reset-offsets: commit the plan"},
+		Option{Name: "export", Help: "with --reset-offsets: print the plan as CSV (for --from-file)"},
+		Option{Name: "to-earliest", Help: "reset to the log start"},
+		Option{Name: "to-latest", Help: "reset to the log end"},
+		Option{Name: "to-current", Help: "reset to the committed offset (the log end where there is none)"},
+		Option{Name: "to-offset", Arg: RequiredArg, Help: "reset to this offset (clamped to the log)"},
+		Option{Name: "shift-by", Arg: RequiredArg, Help: "move the committed offset by N (negative: back)"},
+		Option{Name: "to-datetime", Arg: RequiredArg, Help: "reset to the first record at or after YYYY-MM-DDTHH:mm:SS.sss[zone] (UTC without a zone)"},
+		Option{Name: "by-duration", Arg: RequiredArg, Help: "reset to the first record at or after an ISO 8601 duration ago (PT1H, P1DT2H)"},
+		Option{Name: "from-file", Arg: RequiredArg, Help: "reset to the offsets of a CSV file (topic,partition,offset or group,topic,partition,offset)"},
 	)
-	for _, o := range []string{"all-topics", "dry-run", "execute", "export", "to-earliest", "to-latest", "to-current"} {
-		opts = append(opts, Option{Name: o, Unsupported: "a --reset-offsets option: use kafkit group seek"})
-	}
-	for _, o := range []string{"to-offset", "shift-by", "to-datetime", "by-duration", "from-file"} {
-		opts = append(opts, Option{Name: o, Arg: RequiredArg, Unsupported: "a --reset-offsets option: use kafkit group seek"})
-	}
 	return &Script{
 		Name:    "kafka-consumer-groups.sh",
 		Summary: "This tool helps to list all consumer groups, describe a consumer group, delete consumer group info, or reset consumer group offsets.",
@@ -63,13 +70,23 @@ func consumerGroupsRun(ctx context.Context, e *Env, p *Parsed) error {
 	if err != nil {
 		return err
 	}
-	if actions[0] == "list" {
+	if actions[0] != "list" && !p.Has("group") && !p.Has("all-groups") {
+		return usageError(e, "kafka-consumer-groups.sh", fmt.Sprintf("Option [%s] takes one of these options: [all-groups], [group]", actions[0]))
+	}
+	switch actions[0] {
+	case "list":
 		err = groupsList(ctx, e, adm, p)
-	} else {
-		if !p.Has("group") && !p.Has("all-groups") {
-			return usageError(e, "kafka-consumer-groups.sh", "Option [describe] takes one of these options: [all-groups], [group]")
-		}
+	case "describe":
 		err = groupsDescribe(ctx, e, adm, p)
+	case "reset-offsets":
+		err = groupsReset(ctx, e, adm, p)
+	case "delete":
+		err = groupsDelete(ctx, e, adm, p)
+	default:
+		err = groupsDeleteOffsets(ctx, e, adm, p)
+	}
+	if errors.Is(err, cmdutil.SilentError) {
+		return err
 	}
 	if err != nil {
 		fmt.Fprintf(e.IO.Out, "\nError: Executing consumer group command failed due to %v\n", e.Explain(err))

@@ -18,6 +18,11 @@ type groupMember struct {
 	id, instance, host, client string
 	parts                      []kadm.TopicPartitions
 	count                      int
+	// Consumer-protocol groups only (--verbose): the member's epoch, its target assignment
+	// and whether it uses the consumer protocol (false: a classic member of the group).
+	epoch    *int32
+	target   []kadm.TopicPartitions
+	upgraded *bool
 }
 
 // describedGroup is what --describe needs of one group, whatever its protocol.
@@ -26,6 +31,7 @@ type describedGroup struct {
 	coordinator           string // host:port  (id)
 	members               []groupMember
 	missing               bool
+	epoch, targetEpoch    *int32 // consumer-protocol groups only
 }
 
 // offsetRow is one row of the offsets view.
@@ -33,6 +39,7 @@ type offsetRow struct {
 	topic                string
 	partition            int32
 	offset, end          int64 // -1: unknown
+	leaderEpoch          int32 // of the commit; -1: unknown
 	member, host, client string
 }
 
@@ -43,7 +50,7 @@ func groupsDescribe(ctx context.Context, e *Env, adm *cmdutil.Admin, p *Parsed) 
 		return err
 	}
 	if p.Has("all-groups") {
-		names = listed.Groups()
+		names = consumerGroupNames(listed) // as Java: classic and consumer groups, not share or streams ones
 	}
 	sort.Strings(names)
 	for _, name := range names {
@@ -54,18 +61,19 @@ func groupsDescribe(ctx context.Context, e *Env, adm *cmdutil.Admin, p *Parsed) 
 		if !groupStateMessage(e, g) {
 			continue
 		}
+		verbose := p.Has("verbose")
 		switch {
-		case p.Has("members"):
-			printGroupMembers(e, g)
+		case p.Has("members") && !p.Has("offsets"):
+			printGroupMembers(e, g, verbose)
 		case p.Has("state") && !p.Has("offsets"):
-			printGroupState(e, g)
+			printGroupState(e, g, verbose)
 		default:
 			rows, err := groupOffsetRows(ctx, adm, g)
 			if err != nil {
 				return err
 			}
 			if len(rows) > 0 {
-				printGroupOffsets(e, g, rows)
+				printGroupOffsets(e, g, rows, verbose)
 			}
 		}
 	}
@@ -88,9 +96,13 @@ func describeOneGroup(ctx context.Context, adm *cmdutil.Admin, name, typ string)
 		if d.Err != nil {
 			return describedGroup{}, javaGroupError(d.Err, "")
 		}
-		g := describedGroup{name: name, state: d.State, strategy: d.AssignorName, coordinator: coordinatorText(d.Coordinator)}
+		g := describedGroup{name: name, state: d.State, strategy: d.AssignorName, coordinator: coordinatorText(d.Coordinator),
+			epoch: &d.Epoch, targetEpoch: &d.AssignmentEpoch}
 		for _, m := range d.Members {
-			g.members = append(g.members, memberOf(m.MemberID, m.InstanceID, m.ClientHost, m.ClientID, m.Assignment))
+			gm := memberOf(m.MemberID, m.InstanceID, m.ClientHost, m.ClientID, m.Assignment)
+			upgraded := m.MemberType != 0
+			gm.epoch, gm.target, gm.upgraded = &m.MemberEpoch, m.TargetAssignment.Sorted(), &upgraded
+			g.members = append(g.members, gm)
 		}
 		return g, nil
 	}
@@ -185,23 +197,24 @@ func groupOffsetRows(ctx context.Context, adm *cmdutil.Admin, g describedGroup) 
 					assigned[tp.Topic] = map[int32]bool{}
 				}
 				assigned[tp.Topic][p] = true
-				rows = append(rows, offsetRow{topic: tp.Topic, partition: p, offset: committedAt(committed, tp.Topic, p), member: m.id, host: m.host, client: m.client})
+				at, epoch := committedAt(committed, tp.Topic, p)
+				rows = append(rows, offsetRow{topic: tp.Topic, partition: p, offset: at, leaderEpoch: epoch, member: m.id, host: m.host, client: m.client})
 			}
 		}
 	}
 	for _, o := range committed.Sorted() { // Java prints these in hash order; kafkit sorts
 		if !assigned[o.Topic][o.Partition] && o.Err == nil {
-			rows = append(rows, offsetRow{topic: o.Topic, partition: o.Partition, offset: o.At, member: "-", host: "-", client: "-"})
+			rows = append(rows, offsetRow{topic: o.Topic, partition: o.Partition, offset: o.At, leaderEpoch: o.LeaderEpoch, member: "-", host: "-", client: "-"})
 		}
 	}
 	return withLogEnd(ctx, adm, rows)
 }
 
-func committedAt(os kadm.OffsetResponses, topic string, p int32) int64 {
+func committedAt(os kadm.OffsetResponses, topic string, p int32) (int64, int32) {
 	if o, ok := os.Lookup(topic, p); ok && o.Err == nil {
-		return o.At
+		return o.At, o.LeaderEpoch
 	}
-	return -1
+	return -1, -1
 }
 
 func withLogEnd(ctx context.Context, adm *cmdutil.Admin, rows []offsetRow) ([]offsetRow, error) {
@@ -230,56 +243,31 @@ func dash(n int64) string {
 }
 
 // printGroupOffsets prints the offsets view with Java's column widths.
-func printGroupOffsets(e *Env, g describedGroup, rows []offsetRow) {
+// With verbose, a LEADER-EPOCH column (the commit's) follows PARTITION.
+func printGroupOffsets(e *Env, g describedGroup, rows []offsetRow, verbose bool) {
 	wg, wt, wm, wh := max(15, len(g.name)), 15, 15, 15
 	for _, r := range rows {
 		wt, wm, wh = max(wt, len(r.topic)), max(wm, len(r.member)), max(wh, len(r.host))
 	}
-	format := fmt.Sprintf("\n%%-%ds %%-%ds %%-10s %%-15s %%-15s %%-15s %%-%ds %%-%ds %%s", wg, wt, wm, wh)
+	epochCol := ""
+	if verbose {
+		epochCol = "%-15s "
+	}
+	format := fmt.Sprintf("\n%%-%ds %%-%ds %%-10s %s%%-15s %%-15s %%-15s %%-%ds %%-%ds %%s", wg, wt, epochCol, wm, wh)
 	var b strings.Builder
-	fmt.Fprintf(&b, format, "GROUP", "TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG", "CONSUMER-ID", "HOST", "CLIENT-ID")
+	cells := func(c ...any) []any {
+		if !verbose {
+			c = append(c[:3], c[4:]...)
+		}
+		return c
+	}
+	fmt.Fprintf(&b, format, cells("GROUP", "TOPIC", "PARTITION", "LEADER-EPOCH", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG", "CONSUMER-ID", "HOST", "CLIENT-ID")...)
 	for _, r := range rows {
 		lag := "-"
 		if r.offset >= 0 && r.end >= 0 {
 			lag = fmt.Sprint(r.end - r.offset)
 		}
-		fmt.Fprintf(&b, format, g.name, r.topic, fmt.Sprint(r.partition), dash(r.offset), dash(r.end), lag, r.member, r.host, r.client)
+		fmt.Fprintf(&b, format, cells(g.name, r.topic, fmt.Sprint(r.partition), dash(int64(r.leaderEpoch)), dash(r.offset), dash(r.end), lag, r.member, r.host, r.client)...)
 	}
 	fmt.Fprintln(e.IO.Out, b.String())
-}
-
-func printGroupMembers(e *Env, g describedGroup) {
-	// As Java, the widths grow only with the members there are (no members: 15 for the group).
-	wg, wm, wi, wh, wc := 15, 15, 17, 15, 15
-	withInstance := false
-	for _, m := range g.members {
-		wg = max(wg, len(g.name))
-		wm, wi, wh, wc = max(wm, len(m.id)), max(wi, len(m.instance)), max(wh, len(m.host)), max(wc, len(m.client))
-		withInstance = withInstance || m.instance != ""
-	}
-	var b strings.Builder
-	if withInstance {
-		format := fmt.Sprintf("%%-%ds %%-%ds %%-%ds %%-%ds %%-%ds %%-15s \n", wg, wm, wi, wh, wc)
-		fmt.Fprintf(&b, "\n"+format, "GROUP", "CONSUMER-ID", "GROUP-INSTANCE-ID", "HOST", "CLIENT-ID", "#PARTITIONS")
-		for _, m := range g.members {
-			fmt.Fprintf(&b, format, g.name, m.id, m.instance, m.host, m.client, fmt.Sprint(m.count))
-		}
-	} else {
-		format := fmt.Sprintf("%%-%ds %%-%ds %%-%ds %%-%ds %%-15s \n", wg, wm, wh, wc)
-		fmt.Fprintf(&b, "\n"+format, "GROUP", "CONSUMER-ID", "HOST", "CLIENT-ID", "#PARTITIONS")
-		for _, m := range g.members {
-			fmt.Fprintf(&b, format, g.name, m.id, m.host, m.client, fmt.Sprint(m.count))
-		}
-	}
-	fmt.Fprint(e.IO.Out, b.String())
-}
-
-func printGroupState(e *Env, g describedGroup) {
-	format := fmt.Sprintf("\n%%-%ds %%-%ds %%-20s %%-20s %%s", max(15, len(g.name)), max(25, len(g.coordinator)))
-	strategy := g.strategy
-	if strategy == "" {
-		strategy = "-"
-	}
-	fmt.Fprintf(e.IO.Out, format, "GROUP", "COORDINATOR (ID)", "ASSIGNMENT-STRATEGY", "STATE", "#MEMBERS")
-	fmt.Fprintf(e.IO.Out, format+"\n", g.name, g.coordinator, strategy, g.state, fmt.Sprint(len(g.members)))
 }

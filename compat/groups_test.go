@@ -55,7 +55,7 @@ func TestShareConsumeArgs(t *testing.T) {
 		t.Fatal(err)
 	}
 	args, warnings, err := shareConsumeArgs(p)
-	want := []string{"consume", "t", "--share-group", "g1", "-n", "3", "--idle-timeout", "500ms", "--print", "key", "--separator", "\t"}
+	want := []string{"consume", "t", "--share-group", "g1", "-n", "3", "--idle-timeout", "500ms", "--print", "key"}
 	if err != nil || len(warnings) != 0 || !reflect.DeepEqual(args, want) {
 		t.Errorf("args %q %v %v, want %q", args, warnings, err, want)
 	}

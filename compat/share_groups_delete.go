@@ -27,7 +27,7 @@ func (s *shareCompat) delete(ctx context.Context) error {
 	}
 	failed := map[string]string{}
 	var toDelete []string
-	for _, n := range dedupSorted(names) {
+	for _, n := range sortedUnique(names) {
 		l, ok := listed[n]
 		switch {
 		case !ok:
@@ -89,7 +89,7 @@ func (s *shareCompat) printDeleted(deleted []string, failed map[string]string) {
 // deleteOffsets sends one DeleteShareGroupOffsets and prints TOPIC STATUS per topic.
 func (s *shareCompat) deleteOffsets(ctx context.Context) error {
 	group := s.p.Value("group")
-	topics := dedupSorted(s.p.Values("topic"))
+	topics := sortedUnique(s.p.Values("topic"))
 	req := kmsg.NewPtrDeleteShareGroupOffsetsRequest()
 	req.GroupID = group
 	for _, t := range topics {

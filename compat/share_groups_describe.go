@@ -59,11 +59,11 @@ func (s *shareCompat) groupNames(ctx context.Context) ([]string, error) {
 		}
 		names = listed.Groups()
 	}
-	names = dedupSorted(names)
+	names = sortedUnique(names)
 	return names, nil
 }
 
-func dedupSorted(ss []string) []string {
+func sortedUnique(ss []string) []string {
 	seen := map[string]bool{}
 	var out []string
 	for _, s := range ss {

@@ -130,6 +130,10 @@ type consumeFlags struct {
 	jsonValues    bool
 	print         string
 	separator     string
+	// with --print: the console consumer's print.value=false, line.separator,
+	// headers.separator and null.literal
+	noValue                         bool
+	lineSep, headersSep, nullString string
 }
 
 // NewCmdConsume returns the `consume` command.
@@ -180,7 +184,7 @@ func addFlags(cmd *cobra.Command, f *cmdutil.Factory, fl *consumeFlags, opts *co
 	fs.VarP((*partitionList)(&opts.Partitions), "partitions", "p", "read only these partitions, e.g. 0,2,5")
 	fs.Int64VarP(&opts.Num, "num", "n", 0, "stop after N records")
 	fs.BoolVarP(&opts.UntilEnd, "until-end", "e", false, "stop when every partition reaches the end it had at start")
-	fs.DurationVar(&opts.IdleTimeout, "idle-timeout", 0, "stop after this long without a record (e.g. 5s)")
+	fs.DurationVar(&opts.IdleTimeout, "idle-timeout", 0, "stop after this long without a record or, in a group, a change of assignment (e.g. 5s)")
 	fs.StringVar(&fl.isolation, "isolation", "read_uncommitted", "read_uncommitted or read_committed (skip aborted and open transactions)")
 	fs.StringVarP(&opts.Group, "group", "g", "", "consume as a member of this consumer group (commits what was written)")
 	fs.StringVar(&opts.GroupProtocol, "group-protocol", "classic", "classic or consumer (KIP-848, Kafka 4.0+)")
@@ -188,8 +192,12 @@ func addFlags(cmd *cobra.Command, f *cmdutil.Factory, fl *consumeFlags, opts *co
 	fs.StringVarP(&fl.format, "format", "f", "", "kcat-style template, e.g. '%t/%p@%o %k=%s\\n'")
 	fs.BoolVarP(&fl.json, "json", "J", false, "one JSON object per record")
 	fs.BoolVar(&fl.jsonValues, "json-values", false, "with -J: embed values that are valid JSON as JSON")
-	fs.StringVar(&fl.print, "print", "", "console-consumer layout: key,timestamp,partition,offset,headers or all")
+	fs.StringVar(&fl.print, "print", "", "console-consumer layout: key,timestamp,partition,offset,epoch,headers or all (every one but epoch)")
 	fs.StringVar(&fl.separator, "separator", "\t", `with --print: separator between fields (escapes \t \n \r \0 \\ \xHH)`)
+	fs.BoolVar(&fl.noValue, "no-value", false, "with --print: leave the value out")
+	fs.StringVar(&fl.lineSep, "line-separator", `\n`, "with --print: what ends each record (escapes as --separator)")
+	fs.StringVar(&fl.headersSep, "headers-separator", ",", "with --print: what separates headers (escapes as --separator)")
+	fs.StringVar(&fl.nullString, "null-literal", nullLiteral, "with --print: what a null key, value or header value prints as")
 	_ = cmd.RegisterFlagCompletionFunc("offset", cobra.FixedCompletions([]string{"start", "end", "-10", "@-1h"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("isolation", cobra.FixedCompletions([]string{"read_uncommitted", "read_committed"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("group-protocol", cobra.FixedCompletions([]string{"classic", "consumer"}, cobra.ShellCompDirectiveNoFileComp))
@@ -313,8 +321,10 @@ func validateFormat(fl *consumeFlags, opts *consumeOptions, changed func(string)
 	if fl.jsonValues && !fl.json {
 		return cmdutil.UsageErrorf("--json-values needs -J/--json")
 	}
-	if changed("separator") && !changed("print") {
-		return cmdutil.UsageErrorf("--separator needs --print")
+	for _, name := range []string{"separator", "no-value", "line-separator", "headers-separator", "null-literal"} {
+		if changed(name) && !changed("print") {
+			return cmdutil.UsageErrorf("--%s needs --print", name)
+		}
 	}
 	switch {
 	case changed("format"):
@@ -333,6 +343,9 @@ func validateFormat(fl *consumeFlags, opts *consumeOptions, changed func(string)
 		p, err := parsePrint(fl.print, sep)
 		if err != nil {
 			return cmdutil.UsageErrorf("--print: %v", err)
+		}
+		if err := printExtras(&p, fl); err != nil {
+			return err
 		}
 		opts.Format = p
 	default:
@@ -364,3 +377,19 @@ func (l *partitionList) Set(s string) error {
 }
 
 func (l *partitionList) Type() string { return "ids" }
+
+// printExtras applies --no-value, --line-separator, --headers-separator and --null-literal.
+func printExtras(p *printFormat, fl *consumeFlags) error {
+	p.noValue, p.null = fl.noValue, fl.nullString
+	for _, sep := range []struct {
+		name, in string
+		out      *string
+	}{{"line-separator", fl.lineSep, &p.lineSep}, {"headers-separator", fl.headersSep, &p.headersSep}} {
+		v, err := text.Unescape(sep.in)
+		if err != nil {
+			return cmdutil.UsageErrorf("--%s: %v", sep.name, err)
+		}
+		*sep.out = v
+	}
+	return nil
+}

@@ -298,17 +298,23 @@ func appendJSONString[T string | []byte](b []byte, s T) []byte {
 // --print key,timestamp,partition,offset,headers (the console consumer's print.* properties)
 
 // printFields are the fields --print accepts, in the order they are printed (the console
-// consumer's order); the value always comes last.
-var printFields = []string{"timestamp", "partition", "offset", "headers", "key"}
+// consumer's order); the value comes last unless --no-value.
+var printFields = []string{"timestamp", "partition", "offset", "epoch", "headers", "key"}
 
+// printFormat is the console consumer's DefaultMessageFormatter: sep between fields, lineSep
+// after the last one (no line at all when nothing is printed), null for a null key, value or
+// header value.
 type printFormat struct {
-	timestamp, partition, offset, headers, key bool
-	sep                                        string
+	timestamp, partition, offset, epoch, headers, key bool
+	noValue                                           bool
+	sep                                               string
+	lineSep, headersSep, null                         string
 }
 
-// parsePrint reads --print's comma-separated list; "value" is accepted and always printed.
+// parsePrint reads --print's comma-separated list; "value" is accepted and printed unless
+// noValue is set after.
 func parsePrint(list, sep string) (printFormat, error) {
-	p := printFormat{sep: sep}
+	p := printFormat{sep: sep, lineSep: "\n", headersSep: ",", null: nullLiteral}
 	for _, f := range strings.Split(list, ",") {
 		switch strings.ToLower(strings.TrimSpace(f)) {
 		case "timestamp":
@@ -317,6 +323,8 @@ func parsePrint(list, sep string) (printFormat, error) {
 			p.partition = true
 		case "offset":
 			p.offset = true
+		case "epoch":
+			p.epoch = true
 		case "headers":
 			p.headers = true
 		case "key":
@@ -334,50 +342,77 @@ func parsePrint(list, sep string) (printFormat, error) {
 // appendRecord prints like kafka-console-consumer with print.timestamp=true etc.:
 // CreateTime:1764000000000<sep>Partition:0<sep>Offset:5<sep>h1:v1,h2:v2<sep>key<sep>value
 func (p printFormat) appendRecord(b []byte, r *kgo.Record) []byte {
+	// left counts the fields still to print: each one ends with sep, the last with lineSep.
+	left := count(p.timestamp, p.partition, p.offset, p.epoch, p.headers, p.key, !p.noValue)
+	end := func(b []byte) []byte {
+		left--
+		if left > 0 {
+			return append(b, p.sep...)
+		}
+		return append(b, p.lineSep...)
+	}
 	if p.timestamp {
 		if r.Attrs.TimestampType() == 1 {
 			b = append(b, "LogAppendTime:"...)
 		} else {
 			b = append(b, "CreateTime:"...)
 		}
-		b = strconv.AppendInt(b, r.Timestamp.UnixMilli(), 10)
-		b = append(b, p.sep...)
+		b = end(strconv.AppendInt(b, r.Timestamp.UnixMilli(), 10))
 	}
 	if p.partition {
-		b = append(b, "Partition:"...)
-		b = strconv.AppendInt(b, int64(r.Partition), 10)
-		b = append(b, p.sep...)
+		b = end(strconv.AppendInt(append(b, "Partition:"...), int64(r.Partition), 10))
 	}
 	if p.offset {
-		b = append(b, "Offset:"...)
-		b = strconv.AppendInt(b, r.Offset, 10)
-		b = append(b, p.sep...)
+		b = end(strconv.AppendInt(append(b, "Offset:"...), r.Offset, 10))
+	}
+	if p.epoch {
+		b = append(b, "Epoch:"...)
+		if r.LeaderEpoch < 0 {
+			b = end(append(b, "NOT_PRESENT"...))
+		} else {
+			b = end(strconv.AppendInt(b, int64(r.LeaderEpoch), 10))
+		}
 	}
 	if p.headers {
-		if len(r.Headers) == 0 {
-			b = append(b, "NO_HEADERS"...)
-		}
-		for i, h := range r.Headers {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = append(b, h.Key...)
-			b = append(b, ':')
-			b = appendOrNull(b, h.Value)
-		}
-		b = append(b, p.sep...)
+		b = end(p.appendHeaders(b, r.Headers))
 	}
 	if p.key {
-		b = appendOrNull(b, r.Key)
-		b = append(b, p.sep...)
+		b = end(p.appendOrNull(b, r.Key))
 	}
-	b = appendOrNull(b, r.Value)
-	return append(b, '\n')
+	if !p.noValue {
+		b = end(p.appendOrNull(b, r.Value))
+	}
+	return b
 }
 
-func appendOrNull(b, v []byte) []byte {
+func (p printFormat) appendHeaders(b []byte, hs []kgo.RecordHeader) []byte {
+	if len(hs) == 0 {
+		return append(b, "NO_HEADERS"...)
+	}
+	for i, h := range hs {
+		if i > 0 {
+			b = append(b, p.headersSep...)
+		}
+		b = append(b, h.Key...)
+		b = append(b, ':')
+		b = p.appendOrNull(b, h.Value)
+	}
+	return b
+}
+
+func count(bs ...bool) int {
+	n := 0
+	for _, b := range bs {
+		if b {
+			n++
+		}
+	}
+	return n
+}
+
+func (p printFormat) appendOrNull(b, v []byte) []byte {
 	if v == nil {
-		return append(b, nullLiteral...)
+		return append(b, p.null...)
 	}
 	return append(b, v...)
 }

@@ -171,6 +171,26 @@ func TestPrintFormat(t *testing.T) {
 			t.Errorf("--print %s: got %q, want %q", tt.fields, got, tt.want)
 		}
 	}
+	extras := []struct {
+		fields string
+		edit   func(*printFormat)
+		rec    *kgo.Record
+		want   string
+	}{
+		{"key", func(p *printFormat) { p.noValue = true }, testRecord(), "k1\n"},
+		{"", func(p *printFormat) { p.noValue = true }, testRecord(), ""}, // NoOpMessageFormatter
+		{"key", func(p *printFormat) { p.lineSep, p.null = "|", "<nil>" }, &kgo.Record{Value: []byte("v")}, "<nil>\tv|"},
+		{"headers", func(p *printFormat) { p.headersSep = ";" }, testRecord(), "h1:v1;h2:null\thello\n"},
+		{"epoch,offset", func(p *printFormat) {}, &kgo.Record{Offset: 3, LeaderEpoch: 5, Value: []byte("v")}, "Offset:3\tEpoch:5\tv\n"},
+		{"epoch", func(p *printFormat) {}, &kgo.Record{LeaderEpoch: -1, Value: []byte("v")}, "Epoch:NOT_PRESENT\tv\n"},
+	}
+	for _, tt := range extras {
+		p, _ := parsePrint(tt.fields, "\t")
+		tt.edit(&p)
+		if got := string(p.appendRecord(nil, tt.rec)); got != tt.want {
+			t.Errorf("--print %q with extras: got %q, want %q", tt.fields, got, tt.want)
+		}
+	}
 	if _, err := parsePrint("key,colour", "\t"); err == nil || !strings.Contains(err.Error(), `unknown --print field "colour"`) {
 		t.Errorf("bad field: %v", err)
 	}

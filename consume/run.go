@@ -65,7 +65,11 @@ type run struct {
 	cl    *kgo.Client
 	out   *output
 	count atomic.Int64
-	begun time.Time
+	// lastActivity (unix nanoseconds) is when the last record arrived or, in a group, the
+	// assignment last changed: --idle-timeout counts from it, so that a member waiting for a
+	// KIP-848 rebalance to hand it partitions does not stop before it gets them.
+	lastActivity atomic.Int64
+	begun        time.Time
 
 	mu         sync.Mutex
 	states     map[tp]*pstate
@@ -99,6 +103,7 @@ func consumeRun(ctx context.Context, opts *consumeOptions) error {
 	if err != nil {
 		return err
 	}
+	noteHeld(ctx, opts, su.parts)
 	r, topics, offsets := newRun(opts, su)
 	// A write to a closed pipe must come back as EPIPE instead of killing the process with
 	// SIGPIPE (Go kills on SIGPIPE for stdout unless the signal is handled): a closed pipe
@@ -335,17 +340,21 @@ func (r *run) clientOpts(topics []string, offsets map[string]map[int32]kgo.Offse
 func (r *run) loop(ctx context.Context) error {
 	opts := r.opts
 	group := opts.Group != ""
+	r.touch()
 	for {
 		if r.finished() {
 			return nil
 		}
 		pctx, cancel := ctx, context.CancelFunc(func() {})
 		if opts.IdleTimeout > 0 {
-			pctx, cancel = context.WithTimeout(ctx, opts.IdleTimeout)
+			pctx, cancel = context.WithDeadline(ctx, r.idleDeadline())
 		}
 		fetches := r.cl.PollFetches(pctx)
-		idle := pctx.Err() != nil && ctx.Err() == nil
+		idle := pctx.Err() != nil && ctx.Err() == nil && !time.Now().Before(r.idleDeadline())
 		cancel()
+		if fetches.NumRecords() > 0 {
+			r.touch()
+		}
 		if ctx.Err() != nil {
 			return nil
 		}
@@ -364,6 +373,14 @@ func (r *run) loop(ctx context.Context) error {
 			r.cl.AllowRebalance()
 		}
 	}
+}
+
+// touch restarts the --idle-timeout clock.
+func (r *run) touch() { r.lastActivity.Store(time.Now().UnixNano()) }
+
+// idleDeadline is when --idle-timeout ends without new activity.
+func (r *run) idleDeadline() time.Time {
+	return time.Unix(0, r.lastActivity.Load()).Add(r.opts.IdleTimeout)
 }
 
 // write formats every record of a poll into the buffer; it reports whether consuming should
@@ -704,6 +721,7 @@ func (r *run) onAutoCommit(_ *kgo.Client, _ *kmsg.OffsetCommitRequest, resp *kms
 }
 
 func (r *run) onAssigned(_ context.Context, _ *kgo.Client, m map[string][]int32) {
+	r.touch()
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for t, ps := range m {
@@ -744,6 +762,7 @@ func (r *run) onRevoked(ctx context.Context, cl *kgo.Client, m map[string][]int3
 }
 
 func (r *run) onLost(_ context.Context, _ *kgo.Client, m map[string][]int32) {
+	r.touch()
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for t, ps := range m {

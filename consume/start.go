@@ -201,6 +201,17 @@ func lookupPartitions(ctx context.Context, adm admin, l lookup) ([]partition, []
 	return good, bad, nil
 }
 
+// anyUnknown reports whether the metadata lacks one of topics (maybe only not known yet to the
+// broker that answered).
+func anyUnknown(md kadm.Metadata, topics []string) bool {
+	for _, t := range topics {
+		if td, ok := md.Topics[t]; !ok || errors.Is(td.Err, kerr.UnknownTopicOrPartition) {
+			return true
+		}
+	}
+	return false
+}
+
 // resolveTopics is names, or with regex the topics whose whole name matches one of them.
 func resolveTopics(ctx context.Context, adm admin, names []string, regex bool) ([]string, error) {
 	if !regex {
@@ -223,7 +234,10 @@ func resolveTopics(ctx context.Context, adm admin, names []string, regex bool) (
 // topicPartitions lists the partitions of topics (only those in only, when given) from one
 // metadata request.
 func topicPartitions(ctx context.Context, adm admin, topics []string, only []int32) ([]partition, error) {
-	md, err := adm.Metadata(ctx, topics...)
+	md, _, err := cmdutil.RetryMissing(ctx, func() (kadm.Metadata, bool, error) {
+		md, err := adm.Metadata(ctx, topics...)
+		return md, err == nil && anyUnknown(md, topics), err
+	})
 	if err != nil {
 		return nil, topicsError(topics, err)
 	}

@@ -53,6 +53,7 @@ type LagRow struct {
 	ConsumeRate     *float64       `json:"consume_rate,omitempty"` // records/s, --watch
 	ProduceRate     *float64       `json:"produce_rate,omitempty"` // records/s, --watch
 	CatchUp         string         `json:"catch_up,omitempty"`     // --watch
+	HeldByTxn       []string       `json:"held_by_txn,omitempty"`  // open transactions holding partitions at their last stable offset
 	Error           string         `json:"error,omitempty"`
 	PartitionLags   []PartitionLag `json:"partition_lags,omitempty"` // --partitions
 
@@ -263,6 +264,7 @@ func lagSnapshot(ctx context.Context, opts *lagOptions) ([]LagRow, []string, err
 	for _, g := range snap.Groups {
 		per[g.Name] = snap.groupLags(g, opts.Topics, opts.ExcludeUncommitted)
 	}
+	markHeldByTxn(ctx, adm, per, opts.Now(), opts.IO.ErrOut)
 	warnShareUpperBound(opts.IO.ErrOut, per)
 	measured := false
 	if !opts.NoTimeLag {
@@ -384,6 +386,7 @@ func topicRow(base LagRow, ps []PartitionLag, withPartitions bool) LagRow {
 		}
 	}
 	r.Error = joinNonEmpty("; ", errs...)
+	r.HeldByTxn = heldBy(ps)
 	if withPartitions {
 		r.PartitionLags = ps
 	}

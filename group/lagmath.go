@@ -9,6 +9,8 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kerr"
+
+	"github.com/kafkit/kafkit/internal/txnstate"
 )
 
 // PartitionLag is one partition of one group: the kafka-consumer-groups --describe row plus what
@@ -27,8 +29,11 @@ type PartitionLag struct {
 	// TimeLagMs is now minus the timestamp of the first record the group has not consumed
 	// (lag command only); null when caught up or unknown.
 	TimeLagMs *int64 `json:"time_lag_ms,omitempty"`
-	Note      string `json:"note,omitempty"`
-	Error     string `json:"error,omitempty"`
+	// HeldByTxn: the group has read up to the last stable offset and an open transaction holds
+	// it below the log end (lag command only).
+	HeldByTxn *txnstate.Hold `json:"held_by_txn,omitempty"`
+	Note      string         `json:"note,omitempty"`
+	Error     string         `json:"error,omitempty"`
 }
 
 // assignment is who consumes a partition now.

@@ -204,27 +204,14 @@ func seekRun(ctx context.Context, opts *seekOptions) error {
 	if err != nil {
 		return err
 	}
-	st, err := fetchSeekState(ctx, adm, opts)
+	res, st, err := planAndApply(ctx, adm, opts)
 	if err != nil {
 		return err
 	}
-	res := SeekResult{Group: opts.Group, State: st.State, Members: st.Members, Plan: planSeek(opts, st)}
 	for _, r := range res.Plan {
 		if r.Note != "" {
 			fmt.Fprintf(opts.IO.ErrOut, "warning: %s/%d: %s\n", r.Topic, r.Partition, r.Note)
 		}
-	}
-	failed := planErrors(res.Plan)
-	if opts.Execute && st.Members == 0 && failed == 0 {
-		execute := executeSeek
-		if st.Type == "share" {
-			execute = executeShareSeek
-		}
-		if err := execute(ctx, adm, opts.Group, &res); err != nil {
-			return err
-		}
-		res.Applied = true
-		failed = planErrors(res.Plan)
 	}
 	if err := printPlan(opts, res); err != nil {
 		return err

@@ -30,7 +30,9 @@ func prepareTopic(ctx context.Context, o *produceOptions) (topicInfo, error) {
 	if err != nil {
 		return topicInfo{}, err
 	}
-	td, missing, err := describeTopic(ctx, adm, o.Topic)
+	td, missing, err := cmdutil.RetryMissing(ctx, func() (kadm.TopicDetail, bool, error) {
+		return describeTopic(ctx, adm, o.Topic)
+	})
 	if err != nil {
 		return topicInfo{}, err
 	}

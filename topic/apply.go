@@ -31,6 +31,8 @@ type applyOptions struct {
 	PruneScope   *regexp.Regexp // topics --prune-topics may delete; nil: all non-internal
 	// Settle is how long to keep re-reading the cluster until it shows the applied changes.
 	Settle time.Duration
+	// report, when set, receives the report instead of Printer (kafkit apply prints it).
+	report func(r ApplyReport, withResult bool) error
 }
 
 // ApplyReport is what `topic apply -o json` prints.
@@ -367,6 +369,9 @@ func applyDone(opts *applyOptions, r ApplyReport, rereadErr error) error {
 }
 
 func printApply(opts *applyOptions, r ApplyReport, withResult bool) error {
+	if opts.report != nil {
+		return opts.report(r, withResult)
+	}
 	return opts.Printer.Print(opts.IO.Out, r, func(t *output.Text) error {
 		if len(r.Actions) == 0 {
 			return nil

@@ -62,19 +62,33 @@ func exportRun(ctx context.Context, opts *exportOptions) error {
 	if err != nil {
 		return err
 	}
-	m, err := fetchMetadata(ctx, adm)
+	data, n, err := ExportYAML(ctx, adm, opts.Regex)
 	if err != nil {
 		return err
 	}
+	_, err = opts.IO.Out.Write(data)
+	if err == nil && n == 0 {
+		fmt.Fprintln(opts.IO.ErrOut, "warning: no topic to export")
+	}
+	return err
+}
+
+// ExportYAML reads the cluster's non-internal topics (those whose whole name matches re, when
+// given) and renders them as a 'topics:' apply file; n is how many.
+func ExportYAML(ctx context.Context, adm *cmdutil.Admin, re *regexp.Regexp) (data []byte, n int, err error) {
+	m, err := fetchMetadata(ctx, adm)
+	if err != nil {
+		return nil, 0, err
+	}
 	var names []string
 	for _, td := range m.Topics.Sorted() {
-		if td.Err == nil && !td.IsInternal && (opts.Regex == nil || opts.Regex.MatchString(td.Topic)) {
+		if td.Err == nil && !td.IsInternal && (re == nil || re.MatchString(td.Topic)) {
 			names = append(names, td.Topic)
 		}
 	}
 	actual, _, err := fetchActual(ctx, adm, names)
 	if err != nil {
-		return err
+		return nil, 0, err
 	}
 	var topics []ActualTopic
 	for _, n := range names {
@@ -82,15 +96,8 @@ func exportRun(ctx context.Context, opts *exportOptions) error {
 			topics = append(topics, a)
 		}
 	}
-	data, err := exportYAML(topics)
-	if err != nil {
-		return err
-	}
-	_, err = opts.IO.Out.Write(data)
-	if err == nil && len(topics) == 0 {
-		fmt.Fprintln(opts.IO.ErrOut, "warning: no topic to export")
-	}
-	return err
+	data, err = exportYAML(topics)
+	return data, len(topics), err
 }
 
 // exportYAML renders topics (in the given order) as an apply file: only configs set on the

@@ -53,6 +53,11 @@ func parseSpec(file string, data []byte) ([]TopicSpec, error) {
 	if list == nil {
 		return nil, p.errs
 	}
+	return p.list(list)
+}
+
+// list reads the entries of a 'topics:' sequence.
+func (p *specParser) list(list *yaml.Node) ([]TopicSpec, error) {
 	var out []TopicSpec
 	names := map[string]int{}
 	keys := map[string]int{}

@@ -3,21 +3,27 @@ package main
 
 import (
 	"context"
+	"github.com/kafkit/kafkit/apply"
 	"os"
 
+	"github.com/kafkit/kafkit/broker"
 	"github.com/kafkit/kafkit/cluster"
 	"github.com/kafkit/kafkit/compat"
+	"github.com/kafkit/kafkit/configs"
 	"github.com/kafkit/kafkit/consume"
 	"github.com/kafkit/kafkit/group"
 	"github.com/kafkit/kafkit/internal/cmdutil"
 	"github.com/kafkit/kafkit/internal/root"
+	"github.com/kafkit/kafkit/perf"
 	"github.com/kafkit/kafkit/produce"
+	"github.com/kafkit/kafkit/quota"
 	"github.com/kafkit/kafkit/topic"
+	"github.com/kafkit/kafkit/txn"
 )
 
 func main() {
 	f := &cmdutil.Factory{IO: cmdutil.System()}
-	cmd := root.New(f, cluster.NewCmdCluster, topic.NewCmdTopic, produce.NewCmdProduce, consume.NewCmdConsume, group.NewCmdGroup, compat.NewCmdCompat)
+	cmd := root.New(f, cluster.NewCmdCluster, topic.NewCmdTopic, produce.NewCmdProduce, consume.NewCmdConsume, group.NewCmdGroup, perf.NewCmdPerf, txn.NewCmdTxn, quota.NewCmdQuota, broker.NewCmdBroker, configs.NewCmdConfig, apply.NewCmdApply, apply.NewCmdExport, compat.NewCmdCompat)
 	// Invoked as kafka-topics.sh (a link): behave as that tool.
 	if s, ok := compat.Lookup(os.Args[0]); ok {
 		cmd.SetArgs(append([]string{"compat", s.Name}, os.Args[1:]...))
