@@ -480,6 +480,8 @@ func seekReport(opts *seekOptions, res SeekResult, st *seekState) error {
 			fmt.Fprintf(opts.IO.ErrOut, "group %q does not exist yet: --execute creates it with these offsets\n", opts.Group)
 		}
 		dryRunNote(opts.IO.ErrOut, "add --execute to apply this plan")
+	case st.Type == "share" && failed == len(res.Plan):
+		fmt.Fprintf(opts.IO.ErrOut, "no start offset of share group %q was set (named above)\n", opts.Group)
 	case st.Type == "share":
 		fmt.Fprintf(opts.IO.ErrOut, "set %s for share group %q\n", text.Count(len(res.Plan)-failed, "start offset"), opts.Group)
 	default:
