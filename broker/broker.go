@@ -1,4 +1,5 @@
-// Package broker implements `kafkit broker`: the brokers, their configs and loggers.
+// Package broker implements `kafkit broker`: the brokers, their configs and loggers, what each
+// broker holds on disk and its registration.
 package broker
 
 import (
@@ -11,11 +12,12 @@ import (
 func NewCmdBroker(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "broker",
-		Short: "List brokers, show and change their configs and loggers",
+		Short: "Brokers: list, configs and loggers, log directories, registrations",
 	}
 	cmdutil.GroupCommand(cmd)
 	cmd.AddCommand(newCmdList(f, nil))
 	cmd.AddCommand(newCmdDescribe(f, nil))
 	cmd.AddCommand(newCmdConfig(f, nil))
+	cmd.AddCommand(newCmdLogDirs(f, nil), newCmdUnregister(f, nil))
 	return cmd
 }

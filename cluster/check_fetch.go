@@ -72,7 +72,7 @@ func fetchSnapshot(ctx context.Context, src *checkSource, adm *cmdutil.Admin, wa
 		inner.Wait()
 	})
 	goIf(n.registered, func() { s.Registered, s.RegErr = fetchRegistered(ctx, adm) })
-	goIf(n.quorum, func() { s.Quorum, s.QuorumErr = fetchQuorum(ctx, adm, src.Now()) })
+	goIf(n.quorum, func() { s.Quorum, s.QuorumErr = fetchCheckQuorum(ctx, adm, src.Now()) })
 	goIf(n.probe, func() { s.Probe = runProbe(ctx, src, lim.ProbeTopic) })
 	wg.Wait()
 	return s
@@ -153,7 +153,7 @@ func fetchRegistered(ctx context.Context, adm *cmdutil.Admin) ([]snapBroker, err
 	return out, nil
 }
 
-func fetchQuorum(ctx context.Context, adm *cmdutil.Admin, now time.Time) (*Quorum, error) {
+func fetchCheckQuorum(ctx context.Context, adm *cmdutil.Admin, now time.Time) (*Quorum, error) {
 	req := kmsg.NewPtrDescribeQuorumRequest()
 	t := kmsg.NewDescribeQuorumRequestTopic()
 	t.Topic = "__cluster_metadata"

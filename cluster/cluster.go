@@ -11,10 +11,10 @@ import (
 func NewCmdCluster(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "cluster",
-		Short: "Show the cluster: brokers, controller, metadata quorum, API versions",
+		Short: "Show the cluster: brokers, controller, metadata quorum, features, API versions",
 	}
 	cmdutil.GroupCommand(cmd)
-	cmd.AddCommand(newCmdInfo(f, nil), newCmdAPIVersions(f, nil))
+	cmd.AddCommand(newCmdInfo(f, nil), newCmdAPIVersions(f, nil), newCmdQuorum(f, nil), newCmdFeatures(f, nil))
 	cmd.AddCommand(newCmdCheck(f, nil))
 	return cmd
 }

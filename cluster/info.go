@@ -186,14 +186,21 @@ func quorumView(resp *kmsg.DescribeQuorumResponse, qerr error, now time.Time) (*
 		return nil, err
 	}
 	q := &Quorum{LeaderID: p.LeaderID, LeaderEpoch: p.LeaderEpoch, HighWatermark: p.HighWatermark}
+	// Lag is behind the leader's log end offset, as in `cluster quorum` and kafka-metadata-quorum.sh.
+	leaderLEO := p.HighWatermark
+	for _, v := range p.CurrentVoters {
+		if v.ReplicaID == p.LeaderID {
+			leaderLEO = v.LogEndOffset
+		}
+	}
 	add := func(rs []kmsg.DescribeQuorumResponseTopicPartitionReplicaState, role string) {
 		for _, r := range rs {
 			qr := QuorumReplica{NodeID: r.ReplicaID, Role: role, LogEndOffset: r.LogEndOffset}
 			if r.ReplicaID == p.LeaderID {
 				qr.Role = "leader"
 			}
-			if r.LogEndOffset >= 0 && p.HighWatermark > r.LogEndOffset {
-				qr.Lag = p.HighWatermark - r.LogEndOffset
+			if r.LogEndOffset >= 0 && leaderLEO > r.LogEndOffset {
+				qr.Lag = leaderLEO - r.LogEndOffset
 			}
 			if r.LastCaughtUpTimestamp > 0 && qr.Role != "leader" {
 				ago := now.Sub(time.UnixMilli(r.LastCaughtUpTimestamp))

@@ -53,7 +53,9 @@ type Env struct {
 func scripts() []*Script {
 	// One script per line, sorted by name: each new script adds its own line.
 	return []*Script{
+		aclsScript(),
 		brokerAPIVersionsScript(),
+		clusterToolScript(),
 		configsScript(),
 		consoleConsumerScript(),
 		consoleProducerScript(),
@@ -62,10 +64,14 @@ func scripts() []*Script {
 		consumerPerfScript(),
 		deleteRecordsScript(),
 		e2eLatencyScript(),
+		featuresScript(),
 		getOffsetsScript(),
 		groupsScript(),
+		leaderElectionScript(),
+		logDirsScript(),
 		metadataQuorumScript(),
 		producerPerfScript(),
+		reassignPartitionsScript(),
 		shareGroupsScript(),
 		streamsGroupsScript(),
 		topicsScript(),

@@ -17,11 +17,14 @@ func metadataQuorumScript() *Script {
 		Option{Name: "replication", Help: "describe --replication: every voter and observer with its log end offset and lag"},
 		Option{Name: "human-readable", Help: "with --replication: times as 'N ms ago'"},
 		Option{Name: "bootstrap-controller", Arg: RequiredArg, Unsupported: "kafkit talks to brokers: use --bootstrap-server"},
+		Option{Name: "controller-id", Arg: RequiredArg, Help: "remove-controller: the controller's node id"},
+		Option{Name: "controller-directory-id", Arg: RequiredArg, Help: "remove-controller: its metadata directory id"},
+		Option{Name: "dry-run", Help: "add-controller/remove-controller: print what would be done"},
 	)
 	return &Script{
 		Name:    "kafka-metadata-quorum.sh",
 		Summary: "This tool describes kraft metadata quorum status.",
-		Native:  "kafkit cluster info",
+		Native:  "kafkit cluster quorum",
 		Options: opts,
 		Run:     metadataQuorumRun,
 	}
@@ -30,7 +33,7 @@ func metadataQuorumScript() *Script {
 func metadataQuorumRun(ctx context.Context, e *Env, p *Parsed) error {
 	if len(p.Args) == 0 || p.Args[0] != "describe" {
 		if len(p.Args) > 0 && (p.Args[0] == "add-controller" || p.Args[0] == "remove-controller") {
-			return cmdutil.UsageErrorf("kafka-metadata-quorum.sh %s is not supported by kafkit yet", p.Args[0])
+			return quorumVoterRun(ctx, e, p)
 		}
 		return usageError(e, "kafka-metadata-quorum.sh", "usage: kafka-metadata-quorum [-h] [--command-config COMMAND_CONFIG] (--bootstrap-server BOOTSTRAP_SERVER | --bootstrap-controller BOOTSTRAP_CONTROLLER) {describe,add-controller,remove-controller} ...")
 	}

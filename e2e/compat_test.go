@@ -42,6 +42,7 @@ type compatCase struct {
 }
 
 var compatClasses = map[string]string{
+	"kafka-acls.sh":                   "org.apache.kafka.tools.AclCommand",
 	"kafka-topics.sh":                 "org.apache.kafka.tools.TopicCommand",
 	"kafka-console-consumer.sh":       "org.apache.kafka.tools.consumer.ConsoleConsumer",
 	"kafka-console-producer.sh":       "org.apache.kafka.tools.ConsoleProducer",
@@ -54,6 +55,11 @@ var compatClasses = map[string]string{
 	"kafka-consumer-perf-test.sh":     "org.apache.kafka.tools.ConsumerPerformance",
 	"kafka-e2e-latency.sh":            "org.apache.kafka.tools.EndToEndLatency",
 	"kafka-transactions.sh":           "org.apache.kafka.tools.TransactionsCommand",
+	"kafka-leader-election.sh":        "org.apache.kafka.tools.LeaderElectionCommand",
+	"kafka-log-dirs.sh":               "org.apache.kafka.tools.LogDirsCommand",
+	"kafka-features.sh":               "org.apache.kafka.tools.FeatureCommand",
+	"kafka-cluster.sh":                "org.apache.kafka.tools.ClusterTool",
+	"kafka-reassign-partitions.sh":    "org.apache.kafka.tools.reassign.ReassignPartitionsCommand",
 	"kafka-groups.sh":                 "org.apache.kafka.tools.GroupsCommand",
 	"kafka-share-groups.sh":           "org.apache.kafka.tools.consumer.group.ShareGroupCommand",
 	"kafka-streams-groups.sh":         "org.apache.kafka.tools.streams.StreamsGroupCommand",

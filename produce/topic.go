@@ -33,6 +33,9 @@ func prepareTopic(ctx context.Context, o *produceOptions) (topicInfo, error) {
 	td, missing, err := cmdutil.RetryMissing(ctx, func() (kadm.TopicDetail, bool, error) {
 		return describeTopic(ctx, adm, o.Topic)
 	})
+	if authErr := errors.Join(err, td.Err); errors.Is(authErr, kerr.TopicAuthorizationFailed) {
+		return topicInfo{}, fmt.Errorf("not authorized to write to topic %q (%v): ask for WRITE and DESCRIBE on it", o.Topic, kerr.TopicAuthorizationFailed)
+	}
 	if err != nil {
 		return topicInfo{}, err
 	}

@@ -10,25 +10,29 @@ import (
 
 	"github.com/kafkit/kafkit/internal/cmdutil"
 	"github.com/kafkit/kafkit/internal/output"
+	"github.com/kafkit/kafkit/internal/text"
 )
 
 type alterOptions struct {
-	IO      *cmdutil.IOStreams
-	Admin   func() (*cmdutil.Admin, error)
-	Context func(context.Context) (context.Context, context.CancelFunc, error)
-	Printer output.Printer
+	IO            *cmdutil.IOStreams
+	Admin         func() (*cmdutil.Admin, error)
+	Context       func(context.Context) (context.Context, context.CancelFunc, error)
+	StreamContext func(context.Context) (context.Context, context.CancelFunc, error)
+	Printer       output.Printer
 
-	Names      []string
-	Partitions int // 0: unchanged
-	Set        map[string]string
-	Delete     []string
-	DryRun     bool
+	Names             []string
+	Partitions        int // 0: unchanged
+	ReplicationFactor int // 0: unchanged
+	Reassign          reassignOptions
+	Set               map[string]string
+	Delete            []string
+	DryRun            bool
 }
 
 // AlteredTopic is one change made (or that would be made) by `topic alter`.
 type AlteredTopic struct {
 	Topic  string `json:"topic"`
-	Change string `json:"change"` // partitions, set_config, delete_config
+	Change string `json:"change"` // partitions, replication_factor, set_config, delete_config
 	Key    string `json:"key,omitempty"`
 	From   string `json:"from"`
 	To     string `json:"to"`
@@ -42,6 +46,14 @@ partitions, so a lower count is refused), --set sets a config, --delete-config r
 set on the topic so that the broker default applies again. Configs are changed with
 IncrementalAlterConfigs: configs you do not name are left alone.
 
+--replication-factor N adds or removes replicas with a reassignment (the planner and executor of
+"kafkit partition reassign": the fewest replicas copied, preferred leaders kept, rack-aware).
+Adding replicas copies the topic's data to other brokers: --throttle RATE limits that copy (and
+the throttles are removed when it ends, with --wait), --wait waits until the new replicas have
+the data, printing progress. Without --wait the command returns once the cluster accepted the
+reassignment ("kafkit partition reassign status" follows it). A factor above the number of
+brokers is refused before anything is sent.
+
 Every change is first validated by the broker (validate-only CreatePartitions and
 IncrementalAlterConfigs); when any fails, nothing is changed. More than 10,000 new partitions in
 one command is refused before anything is sent: Kafka's controller takes at most 10,000 in one
@@ -51,17 +63,19 @@ says what changed anyway.
 --dry-run stops after the broker's validation and prints the changes with "(dry run)".`
 
 func newCmdAlter(f *cmdutil.Factory, runF func(context.Context, *alterOptions) error) *cobra.Command {
-	opts := &alterOptions{IO: f.IO, Admin: f.Admin, Context: f.Context}
+	opts := &alterOptions{IO: f.IO, Admin: f.Admin, Context: f.Context, StreamContext: f.StreamContext}
 	var of cmdutil.OutputFlags
 	var set []string
+	var rf reassignFlags
 	cmd := &cobra.Command{
-		Use:   "alter NAME... [--partitions N] [--set k=v] [--delete-config k]",
-		Short: "Add partitions to topics or change their configs",
+		Use:   "alter NAME... [--partitions N] [--replication-factor N] [--set k=v] [--delete-config k]",
+		Short: "Add partitions to topics, change their replication factor or configs",
 		Long:  alterLong,
 		Example: `  kafkit topic alter orders --partitions 12
   kafkit topic alter orders --set retention.ms=86400000 --set cleanup.policy=compact
   kafkit topic alter orders --delete-config retention.ms
-  kafkit topic alter orders --partitions 12 --dry-run`,
+  kafkit topic alter orders --partitions 12 --dry-run
+  kafkit topic alter orders --replication-factor 3 --throttle 50MB --wait`,
 		Args:              cmdutil.Args(cobra.MinimumNArgs(1)),
 		ValidArgsFunction: cmdutil.CompleteTopics(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -82,8 +96,14 @@ func newCmdAlter(f *cmdutil.Factory, runF func(context.Context, *alterOptions) e
 			if cmd.Flags().Changed("partitions") && opts.Partitions < 1 {
 				return cmdutil.UsageErrorf("--partitions must be at least 1, got %d", opts.Partitions)
 			}
-			if opts.Partitions == 0 && len(opts.Set) == 0 && len(opts.Delete) == 0 {
-				return cmdutil.UsageErrorf("nothing to change: give --partitions, --set or --delete-config")
+			if cmd.Flags().Changed("replication-factor") && (opts.ReplicationFactor < 1 || opts.ReplicationFactor > 32767) {
+				return cmdutil.UsageErrorf("--replication-factor must be between 1 and 32767, got %d", opts.ReplicationFactor)
+			}
+			if opts.Partitions == 0 && opts.ReplicationFactor == 0 && len(opts.Set) == 0 && len(opts.Delete) == 0 {
+				return cmdutil.UsageErrorf("nothing to change: give --partitions, --replication-factor, --set or --delete-config")
+			}
+			if opts.Reassign, err = rf.complete(opts.IO); err != nil {
+				return err
 			}
 			p, err := of.Printer()
 			if err != nil {
@@ -98,6 +118,8 @@ func newCmdAlter(f *cmdutil.Factory, runF func(context.Context, *alterOptions) e
 	}
 	fl := cmd.Flags()
 	fl.IntVarP(&opts.Partitions, "partitions", "p", 0, "new partition count (increase only)")
+	fl.IntVarP(&opts.ReplicationFactor, "replication-factor", "r", 0, "new replication factor (a reassignment: adds or removes replicas)")
+	rf.add(fl)
 	fl.StringArrayVar(&set, "set", nil, "set a config key=value (repeatable)")
 	fl.StringArrayVar(&opts.Delete, "delete-config", nil, "remove a config set on the topic (repeatable)")
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "validate with the broker (validate-only requests), change nothing")
@@ -106,7 +128,7 @@ func newCmdAlter(f *cmdutil.Factory, runF func(context.Context, *alterOptions) e
 }
 
 func alterRun(ctx context.Context, opts *alterOptions) error {
-	ctx, cancel, err := opts.Context(ctx)
+	ctx, cancel, err := opts.Reassign.contextFor(opts.Context, opts.StreamContext)(ctx)
 	if err != nil {
 		return err
 	}
@@ -123,7 +145,8 @@ func alterRun(ctx context.Context, opts *alterOptions) error {
 	if err != nil {
 		return err
 	}
-	executePlan(ctx, adm, plan, opts.DryRun, 0)
+	executePlanWith(ctx, adm, plan, opts.DryRun, 0, opts.Reassign)
+	printNotes(opts.IO.ErrOut, plan)
 	if err := printAlter(opts, alterView(plan)); err != nil {
 		return err
 	}
@@ -172,6 +195,13 @@ func planAlter(opts *alterOptions, m kadm.Metadata, cfgs map[string]topicConfigs
 			}
 			plan = append(plan, a)
 		}
+		if opts.ReplicationFactor > 0 {
+			a, err := planAlterRF(n, replicationFactor(m.Topics[n]), opts.ReplicationFactor, len(m.Brokers))
+			if err != nil {
+				return nil, err
+			}
+			plan = append(plan, a)
+		}
 		for _, k := range sortedKeys(opts.Set) {
 			from, _ := cfgs[n].value(k)
 			plan = append(plan, Action{Topic: n, Action: actSetConfig, Key: k, From: from, To: opts.Set[k], Detail: fmt.Sprintf("%s: %s -> %s", k, from, opts.Set[k])})
@@ -198,6 +228,19 @@ func planAlterPartitions(topic string, cur, want int) (Action, error) {
 	return a, nil
 }
 
+// planAlterRF is the replication-factor change of one topic; more replicas than live brokers
+// is a usage error (nothing is sent).
+func planAlterRF(topic string, cur, want, brokers int) (Action, error) {
+	a := rfAction(topic, cur, want)
+	switch {
+	case want > brokers:
+		return a, cmdutil.UsageErrorf("topic %q: replication factor %d is more than the %s in the cluster; nothing was changed", topic, want, text.Count(brokers, "live broker"))
+	case want == cur:
+		a.Result = resUnchanged
+	}
+	return a, nil
+}
+
 // alterView turns the executed plan into alter's rows (and JSON).
 func alterView(plan []Action) []AlteredTopic {
 	out := []AlteredTopic{}
@@ -212,6 +255,17 @@ func alterView(plan []Action) []AlteredTopic {
 		out = append(out, AlteredTopic{Topic: a.Topic, Change: change, Key: a.Key, From: a.From, To: a.To, Result: a.Result, Error: a.Error, Actual: a.Actual})
 	}
 	return out
+}
+
+// rfSuffix says what a replication-factor change did: reassigned (--wait) or started.
+func rfSuffix(opts *alterOptions) string {
+	switch {
+	case opts.DryRun:
+		return " (dry run: checked against the brokers; reassignments have no validate-only form)"
+	case opts.Reassign.Wait:
+		return " (reassigned)"
+	}
+	return " (reassignment started)"
 }
 
 func printAlter(opts *alterOptions, changes []AlteredTopic) error {
@@ -232,6 +286,10 @@ func printAlter(opts *alterOptions, changes []AlteredTopic) error {
 				t.Linef("topic %q already has %s partitions", c.Topic, c.To)
 			case c.Change == "partitions":
 				t.Linef("topic %q: partitions %s -> %s%s", c.Topic, c.From, c.To, suffix)
+			case c.Change == actReplicationFactor && c.Result == resUnchanged:
+				t.Linef("topic %q already has replication factor %s", c.Topic, c.To)
+			case c.Change == actReplicationFactor:
+				t.Linef("topic %q: replication factor %s -> %s%s", c.Topic, c.From, c.To, rfSuffix(opts))
 			case c.Change == "set_config":
 				t.Linef("topic %q: set %s=%s (was %s)%s", c.Topic, c.Key, c.To, output.Dash(c.From), suffix)
 			case c.Change == "delete_config":

@@ -50,11 +50,13 @@ func TestNewCmdAlter(t *testing.T) {
 	}{
 		{args: []string{"a", "b", "-p", "4"}, want: "a,b|4|map[]|[]|false"},
 		{args: []string{"a", "--set", "retention.ms=1", "--delete-config", "segment.ms", "--dry-run"}, want: "a|0|map[retention.ms:1]|[segment.ms]|true"},
-		{args: []string{"a"}, wantErr: "nothing to change: give --partitions, --set or --delete-config"},
+		{args: []string{"a"}, wantErr: "nothing to change: give --partitions, --replication-factor, --set or --delete-config"},
 		{args: []string{"a", "-p", "0"}, wantErr: "--partitions must be at least 1, got 0"},
 		{args: []string{"a", "--set", "x"}, wantErr: `bad config "x": use key=value`},
 		{args: []string{"a", "--set", "x=1", "--delete-config", "x"}, wantErr: `config "x" is both set and deleted`},
 		{args: []string{"a", "--delete-config", "x=1"}, wantErr: `bad --delete-config "x=1": give the config name only`},
+		{args: []string{"a", "-r", "0"}, wantErr: "--replication-factor must be between 1 and 32767, got 0"},
+		{args: []string{"a", "-r", "3", "--throttle", "lots"}, wantErr: `--throttle: bad rate "lots"`},
 	}
 	for _, tt := range tests {
 		var got *alterOptions
@@ -90,6 +92,9 @@ func TestPlanAlter(t *testing.T) {
 		{opts: alterOptions{Names: []string{"a"}, Partitions: 2}, wantErr: `cannot decrease the partitions of topic "a" from 3 to 2: Kafka cannot remove partitions; create a new topic with 2 partitions and copy the data into it`},
 		// issue 17 #6: Kafka 4.1 half-applies a CreatePartitions above 10,000 new partitions.
 		{opts: alterOptions{Names: []string{"a"}, Partitions: 10003}, want: "a add_partitions -\n"},
+		{opts: alterOptions{Names: []string{"a", "b"}, ReplicationFactor: 3}, want: "a replication_factor unchanged\nb replication_factor unchanged\n"},
+		{opts: alterOptions{Names: []string{"a"}, ReplicationFactor: 2}, want: "a replication_factor -\n"},
+		{opts: alterOptions{Names: []string{"a"}, ReplicationFactor: 4}, wantErr: `topic "a": replication factor 4 is more than the 3 live brokers in the cluster; nothing was changed`},
 		{opts: alterOptions{Names: []string{"a"}, Partitions: 10004}, wantErr: `topic "a": partitions 3 -> 10004 adds 10001 partitions; Kafka's controller accepts at most 10000 new partitions in one request (above that it fails with UNKNOWN_SERVER_ERROR after adding some, and partitions cannot be removed): grow in steps, e.g. --partitions 10003 first; nothing was changed`},
 	}
 	for _, tt := range tests {

@@ -18,10 +18,12 @@ import (
 )
 
 type applyOptions struct {
-	IO      *cmdutil.IOStreams
-	Admin   func() (*cmdutil.Admin, error)
-	Context func(context.Context) (context.Context, context.CancelFunc, error)
-	Printer output.Printer
+	IO            *cmdutil.IOStreams
+	Admin         func() (*cmdutil.Admin, error)
+	Context       func(context.Context) (context.Context, context.CancelFunc, error)
+	StreamContext func(context.Context) (context.Context, context.CancelFunc, error)
+	Printer       output.Printer
+	Reassign      reassignOptions
 
 	File         string // for messages
 	Specs        []TopicSpec
@@ -59,12 +61,15 @@ config names, each reported with file:line) and sends nothing if anything is wro
 compares the file with the cluster and prints the plan, one row per action:
   create          the topic does not exist
   add_partitions  the file asks for more partitions
+  replication_factor  the file asks for another replication factor: a reassignment adds or
+                  removes replicas (the fewest moves, leaders kept; see "kafkit partition
+                  reassign"); --throttle limits the copy, --wait waits until it ends
   set_config      a config's effective value differs from the file
   unset_config    a config set on the topic is not in the file (only with --prune-configs)
   delete_topic    a topic is not in the file (only with --prune-topics --yes)
-  refuse          what apply cannot do: fewer partitions, another replication factor, a name
-                  colliding with an existing topic, more brokers or records than the cluster
-                  takes (with how to do it instead)
+  refuse          what apply cannot do: fewer partitions, a name colliding with an existing
+                  topic, more brokers or records than the cluster takes (with how to do it
+                  instead)
 
 A config is in sync when the topic's effective value equals the file's, wherever that value is
 set (on the topic, on the broker, or Kafka's default): a file listing retention.ms equal to the
@@ -91,8 +96,9 @@ which topics may be deleted (a regex on the whole name). Internal topics are nev
 'kafkit topic export' writes this format from a live cluster.`
 
 func newCmdApply(f *cmdutil.Factory, runF func(context.Context, *applyOptions) error) *cobra.Command {
-	opts := &applyOptions{IO: f.IO, Admin: f.Admin, Context: f.Context, Settle: 5 * time.Second}
+	opts := &applyOptions{IO: f.IO, Admin: f.Admin, Context: f.Context, StreamContext: f.StreamContext, Settle: 5 * time.Second}
 	var of cmdutil.OutputFlags
+	var rf reassignFlags
 	var file, scope string
 	var yes bool
 	cmd := &cobra.Command{
@@ -109,6 +115,11 @@ func newCmdApply(f *cmdutil.Factory, runF func(context.Context, *applyOptions) e
 			if err := opts.complete(file, scope, yes); err != nil {
 				return err
 			}
+			ro, err := rf.complete(opts.IO)
+			if err != nil {
+				return err
+			}
+			opts.Reassign = ro
 			p, err := of.Printer()
 			if err != nil {
 				return err
@@ -127,6 +138,7 @@ func newCmdApply(f *cmdutil.Factory, runF func(context.Context, *applyOptions) e
 	fl.BoolVar(&opts.PruneTopics, "prune-topics", false, "delete topics absent from the file (needs --yes)")
 	fl.StringVar(&scope, "prune-scope", "", "with --prune-topics: only topics whose whole name matches this regex may be deleted")
 	fl.BoolVarP(&yes, "yes", "y", false, "confirm --prune-topics")
+	rf.add(fl)
 	cmdutil.AddOutputFlags(cmd, &of, output.Table, output.JSON, output.YAML)
 	_ = cmd.MarkFlagFilename("file", "yaml", "yml")
 	return cmd
@@ -253,7 +265,7 @@ func (o *applyOptions) planFor(actual map[string]ActualTopic, brokers brokerStat
 }
 
 func applyRun(ctx context.Context, opts *applyOptions) error {
-	ctx, cancel, err := opts.Context(ctx)
+	ctx, cancel, err := opts.Reassign.contextFor(opts.Context, opts.StreamContext)(ctx)
 	if err != nil {
 		return err
 	}
@@ -271,13 +283,15 @@ func applyRun(ctx context.Context, opts *applyOptions) error {
 	if report.Refusals > 0 || report.Changes == 0 {
 		return applyNothing(opts, report)
 	}
-	ok, sent := executePlan(ctx, adm, plan, opts.DryRun, st.defaultPartitions)
+	ok, sent := executePlanWith(ctx, adm, plan, opts.DryRun, st.defaultPartitions, opts.Reassign)
+	printNotes(opts.IO.ErrOut, plan)
 	if opts.DryRun || !sent {
 		return applyNotSent(opts, report, ok)
 	}
 	waitVisible(ctx, adm, st.m.Brokers, resultTopics(plan, resCreated), opts.Settle)
 	var rereadErr error
 	report.Remaining, rereadErr = opts.remaining(ctx, adm, ok)
+	report.Remaining = opts.stillMoving(report.Remaining, plan)
 	report.InSync = rereadErr == nil && len(report.Remaining) == 0
 	if rereadErr != nil {
 		report.RereadError = rereadErr.Error()
@@ -339,6 +353,27 @@ func (o *applyOptions) remaining(ctx context.Context, adm *cmdutil.Admin, ok boo
 		case <-time.After(200 * time.Millisecond):
 		}
 	}
+}
+
+// stillMoving leaves out of rem the replication factors of a reassignment started without
+// --wait: it goes on in the cluster (the notes say so), the re-read cannot show it done yet.
+func (o *applyOptions) stillMoving(rem, plan []Action) []Action {
+	if o.Reassign.Wait {
+		return rem
+	}
+	started := map[string]bool{}
+	for _, a := range plan {
+		if a.Action == actReplicationFactor && a.Result == resAltered {
+			started[a.Topic] = true
+		}
+	}
+	var out []Action
+	for _, a := range rem {
+		if a.Action != actReplicationFactor || !started[a.Topic] {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 // applyDone prints the applied plan, each failure, and what still differs (or that the

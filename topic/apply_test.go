@@ -261,7 +261,7 @@ func TestTopicBatchesSplit(t *testing.T) {
 		}
 		return strings.Join(s, " ")
 	}
-	if got := sizes(topicBatches(nil, plan, 6)); got != "CreateTopics:5000 CreateTopics:2 CreatePartitions:2 CreatePartitions:1" {
+	if got := sizes(topicBatches(nil, plan, 6, reassignOptions{})); got != "CreateTopics:5000 CreateTopics:2 CreatePartitions:2 CreatePartitions:1" {
 		t.Fatalf("batches = %s", got)
 	}
 	var cfgs []Action
@@ -270,7 +270,7 @@ func TestTopicBatchesSplit(t *testing.T) {
 			cfgs = append(cfgs, Action{Topic: fmt.Sprintf("c%d", i), Action: actSetConfig, Key: fmt.Sprint(k)})
 		}
 	}
-	if got := sizes(topicBatches(nil, cfgs, 1)); got != "IncrementalAlterConfigs:8000 IncrementalAlterConfigs:4000" {
+	if got := sizes(topicBatches(nil, cfgs, 1, reassignOptions{})); got != "IncrementalAlterConfigs:8000 IncrementalAlterConfigs:4000" {
 		t.Fatalf("config batches = %s", got)
 	}
 }

@@ -25,7 +25,12 @@ const requestTimeoutMillis = 60000
 // the partitions to the broker.
 // It reports whether everything succeeded and whether anything was sent for real.
 func executePlan(ctx context.Context, adm *cmdutil.Admin, plan []Action, dryRun bool, defaultPartitions int) (ok, sent bool) {
-	ok, sent = runPlan(ctx, topicExecutor{adm: adm, plan: plan, defaultPartitions: defaultPartitions}, dryRun)
+	return executePlanWith(ctx, adm, plan, dryRun, defaultPartitions, reassignOptions{})
+}
+
+// executePlanWith is executePlan with the options of replication-factor changes.
+func executePlanWith(ctx context.Context, adm *cmdutil.Admin, plan []Action, dryRun bool, defaultPartitions int, ro reassignOptions) (ok, sent bool) {
+	ok, sent = runPlan(ctx, topicExecutor{adm: adm, plan: plan, defaultPartitions: defaultPartitions, reassign: ro}, dryRun)
 	if !ok && sent {
 		observeFailures(ctx, adm, plan)
 	}
@@ -37,17 +42,20 @@ type topicExecutor struct {
 	adm               *cmdutil.Admin
 	plan              actions
 	defaultPartitions int
+	reassign          reassignOptions
 }
 
 func (e topicExecutor) Outcome(i int) *Outcome  { return e.plan.Outcome(i) }
 func (e topicExecutor) Class(i int) changeClass { return e.plan.Class(i) }
 func (e topicExecutor) Len() int                { return len(e.plan) }
-func (e topicExecutor) Batches() []Batch        { return topicBatches(e.adm, e.plan, e.defaultPartitions) }
+func (e topicExecutor) Batches() []Batch {
+	return topicBatches(e.adm, e.plan, e.defaultPartitions, e.reassign)
+}
 
 // topicBatches groups the pending actions by request kind, in the order they must run:
-// creates, new partitions, configs, deletes.
-func topicBatches(adm *cmdutil.Admin, plan []Action, defaultPartitions int) []Batch {
-	var creates, parts, configs, deletes []int
+// creates, new partitions, replication factors, configs, deletes.
+func topicBatches(adm *cmdutil.Admin, plan []Action, defaultPartitions int, ro reassignOptions) []Batch {
+	var creates, parts, rfs, configs, deletes []int
 	for i, a := range plan {
 		if !a.pending() {
 			continue
@@ -57,6 +65,8 @@ func topicBatches(adm *cmdutil.Admin, plan []Action, defaultPartitions int) []Ba
 			creates = append(creates, i)
 		case actAddPartitions:
 			parts = append(parts, i)
+		case actReplicationFactor:
+			rfs = append(rfs, i)
 		case actSetConfig, actUnsetConfig:
 			configs = append(configs, i)
 		case actDeleteTopic:
@@ -69,6 +79,9 @@ func topicBatches(adm *cmdutil.Admin, plan []Action, defaultPartitions int) []Ba
 	}
 	for _, items := range splitByWeight(parts, func(i int) int { return int(plan[i].Partitions) - atoi(plan[i].From) }) {
 		bs = append(bs, partitionsBatch(adm, plan, items))
+	}
+	if len(rfs) > 0 {
+		bs = append(bs, replicationBatch(adm, plan, rfs, ro))
 	}
 	for _, items := range splitConfigs(plan, configs) {
 		bs = append(bs, configsBatch(adm, plan, items))

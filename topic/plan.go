@@ -42,7 +42,7 @@ const (
 	actDeleteTopic   = "delete_topic"
 )
 
-var actionOrder = map[string]int{actCreate: 0, actRefuse: 1, actAddPartitions: 2, actSetConfig: 3, actUnsetConfig: 4, actDeleteTopic: 5}
+var actionOrder = map[string]int{actCreate: 0, actRefuse: 1, actAddPartitions: 2, actReplicationFactor: 3, actSetConfig: 4, actUnsetConfig: 5, actDeleteTopic: 6}
 
 // Action is one step of an apply plan.
 type Action struct {
@@ -71,6 +71,7 @@ type Action struct {
 	gotPartitions int32
 	gotRF         int16
 	topicID       string
+	note          string // what still runs after a replication-factor change
 }
 
 // class is the engine's change class of the action.
@@ -127,7 +128,7 @@ func computePlan(desired []TopicSpec, actual map[string]ActualTopic, o planOptio
 			acts = append(acts, planNewTopic(d, coll[d.Name], o.Brokers))
 			continue
 		}
-		acts = append(acts, planPartitions(d, a)...)
+		acts = append(acts, planPartitions(d, a, o.Brokers)...)
 		acts = append(acts, planConfigs(d, a, o.PruneConfigs)...)
 	}
 	if o.PruneTopics {
@@ -161,7 +162,7 @@ func planNewTopic(d TopicSpec, collidesWith string, brokers brokerState) Action 
 }
 
 // planPartitions compares the partition count and replication factor of an existing topic.
-func planPartitions(d TopicSpec, a ActualTopic) []Action {
+func planPartitions(d TopicSpec, a ActualTopic, brokers brokerState) []Action {
 	var acts []Action
 	from, to := fmt.Sprint(a.Partitions), fmt.Sprint(d.Partitions)
 	switch {
@@ -177,8 +178,12 @@ func planPartitions(d TopicSpec, a ActualTopic) []Action {
 			Detail: fmt.Sprintf("partitions %d -> %d", a.Partitions, d.Partitions)})
 	}
 	if d.ReplicationFactor > 0 && int(d.ReplicationFactor) != a.ReplicationFactor {
-		acts = append(acts, Action{Topic: d.Name, Action: actRefuse, From: fmt.Sprint(a.ReplicationFactor), To: fmt.Sprint(d.ReplicationFactor),
-			Detail: fmt.Sprintf("replication factor %d -> %d: apply does not move replicas; reassign them (kafka-reassign-partitions.sh --execute with a plan listing %d replicas per partition), or set replication_factor: %d in the file", a.ReplicationFactor, d.ReplicationFactor, d.ReplicationFactor, a.ReplicationFactor)})
+		from, to := fmt.Sprint(a.ReplicationFactor), fmt.Sprint(d.ReplicationFactor)
+		if why := brokers.rfRefusal(int(d.ReplicationFactor), "replication_factor: %d"); why != "" {
+			acts = append(acts, Action{Topic: d.Name, Action: actRefuse, From: from, To: to, Detail: why})
+		} else {
+			acts = append(acts, rfAction(d.Name, a.ReplicationFactor, int(d.ReplicationFactor)))
+		}
 	}
 	return acts
 }

@@ -55,14 +55,20 @@ func TestComputePlan(t *testing.T) {
 			want:    []Action{{Topic: "orders", Action: actUnsetConfig, Key: "segment.bytes", From: "1048576", Detail: "segment.bytes: 1048576 -> (default)"}},
 		},
 		{
-			name:    "refusals: fewer partitions, other replication factor, rf above brokers",
-			desired: []TopicSpec{{Name: "legacy", Partitions: 6, ReplicationFactor: 3}, {Name: "big", ReplicationFactor: 5}},
+			name:    "refusals: fewer partitions, rf above brokers; another replication factor is a reassignment",
+			desired: []TopicSpec{{Name: "legacy", Partitions: 6, ReplicationFactor: 3}, {Name: "big", ReplicationFactor: 5}, {Name: "orders", ReplicationFactor: 4}},
 			opts:    planOptions{Brokers: brokerState{Registered: []int32{1, 2, 3}}},
 			want: []Action{
 				{Topic: "big", Action: actRefuse, Detail: "replication factor 5 is more than the 3 brokers in the cluster: use replication_factor: 3 or less"},
 				{Topic: "legacy", Action: actRefuse, From: "12", To: "6", Detail: "partitions 12 -> 6: Kafka cannot remove partitions; set partitions: 12 in the file, or create a new topic and copy the data"},
-				{Topic: "legacy", Action: actRefuse, From: "2", To: "3", Detail: "replication factor 2 -> 3: apply does not move replicas; reassign them (kafka-reassign-partitions.sh --execute with a plan listing 3 replicas per partition), or set replication_factor: 2 in the file"},
+				{Topic: "legacy", Action: actReplicationFactor, From: "2", To: "3", Detail: "replication factor 2 -> 3 (reassignment: copies the data to new replicas)"},
+				{Topic: "orders", Action: actRefuse, From: "3", To: "4", Detail: "replication factor 4 is more than the 3 brokers in the cluster: use replication_factor: 3 or less"},
 			},
+		},
+		{
+			name:    "a lower replication factor removes replicas",
+			desired: []TopicSpec{{Name: "orders", ReplicationFactor: 2}},
+			want:    []Action{{Topic: "orders", Action: actReplicationFactor, From: "3", To: "2", Detail: "replication factor 3 -> 2 (reassignment: removes replicas)"}},
 		},
 		{
 			// issue 17 #17: a stopped broker is still one of the cluster's brokers.
