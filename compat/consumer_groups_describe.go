@@ -81,6 +81,12 @@ func groupsDescribe(ctx context.Context, e *Env, adm *cmdutil.Admin, p *Parsed) 
 }
 
 func describeOneGroup(ctx context.Context, adm *cmdutil.Admin, name, typ string) (describedGroup, error) {
+	if typ == "share" || typ == "streams" {
+		// The Java admin describes the group with ConsumerGroupDescribe, which refuses other
+		// group types with this message (kafka-share-groups.sh / kafka-streams-groups.sh are
+		// the tools for them).
+		return describedGroup{}, fmt.Errorf("org.apache.kafka.common.errors.GroupIdNotFoundException: Group %s is not a consumer group.", name)
+	}
 	if typ == "consumer" {
 		ds, err := adm.DescribeConsumerGroups(ctx, name)
 		if err != nil {

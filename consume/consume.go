@@ -37,6 +37,7 @@ type consumeOptions struct {
 	ReadCommitted bool
 	Group         string
 	GroupProtocol string // classic | consumer
+	ShareGroup    string // --share-group: consume as a share-group member (share.go)
 	Format        formatter
 }
 
@@ -88,6 +89,13 @@ and franz-go handles it fully) or KIP-848's consumer protocol (Kafka 4.0+; the b
 partitions; on Kafka before 4.3 a commit can meet STALE_MEMBER_EPOCH during a rebalance, which
 kafkit retries).
 
+Share groups: --share-group G reads as a member of share group G (KIP-932, Kafka 4.1+ with share
+groups on). The broker hands out the records (several members may read one partition); kafkit
+acknowledges a record (ACCEPT) only once it was delivered, and releases the records it fetched
+but did not deliver (-n reached, the reader gone, an interrupt) for redelivery. The group starts
+where its share.auto.offset.reset config says (latest by default), so -o, --from-beginning, -p,
+-e, -g and --group-protocol are refused with it.
+
 Output is buffered and flushed on every exit path. A closed pipe (| head) ends kafkit
 quietly with exit 0.`
 
@@ -105,6 +113,9 @@ const consumeExample = `  # the last 10 records of each partition, then exit
 
   # as a member of a group: resumes where the group stopped, commits what was printed
   kafkit consume orders -g billing --from-beginning
+
+  # as a member of a share group (a queue): acknowledges what was printed
+  kafkit consume jobs --share-group workers -n 100
 
   # every topic whose name starts with "orders.", partitions 0 and 2 only, first 100 records
   kafkit consume 'orders\..*' --regex -p 0,2 -o start -n 100`
@@ -177,6 +188,7 @@ func addFlags(cmd *cobra.Command, f *cmdutil.Factory, fl *consumeFlags, opts *co
 	fs.StringVar(&fl.isolation, "isolation", "read_uncommitted", "read_uncommitted or read_committed (skip aborted and open transactions)")
 	fs.StringVarP(&opts.Group, "group", "g", "", "consume as a member of this consumer group (commits what was written)")
 	fs.StringVar(&opts.GroupProtocol, "group-protocol", "classic", "classic or consumer (KIP-848, Kafka 4.0+)")
+	fs.StringVar(&opts.ShareGroup, "share-group", "", "consume as a member of this share group (KIP-932, Kafka 4.1+ with share groups on); acknowledges what was written")
 	fs.StringVarP(&fl.format, "format", "f", "", "kcat-style template, e.g. '%t/%p@%o %k=%s\\n'")
 	fs.BoolVarP(&fl.json, "json", "J", false, "one JSON object per record")
 	fs.BoolVar(&fl.jsonValues, "json-values", false, "with -J: embed values that are valid JSON as JSON")
@@ -202,6 +214,7 @@ func validate(cmd *cobra.Command, fl *consumeFlags, opts *consumeOptions, now ti
 		func() error { return validateOffset(fl, opts, changed("offset"), now) },
 		func() error { return validateLimits(fl, opts) },
 		func() error { return validateGroup(opts, changed("group-protocol")) },
+		func() error { return validateShareGroup(opts, changed) },
 		func() error { return validateFormat(fl, opts, changed) },
 	} {
 		if err := phase(); err != nil {

@@ -93,6 +93,9 @@ type setup struct {
 }
 
 func consumeRun(ctx context.Context, opts *consumeOptions) error {
+	if opts.ShareGroup != "" {
+		return shareRun(ctx, opts)
+	}
 	if err := stdoutUsable(opts.IO.Out); err != nil {
 		return err
 	}

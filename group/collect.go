@@ -29,6 +29,7 @@ type collectOptions struct {
 	All     bool
 	Offsets bool            // also commits and start/end offsets
 	Topics  map[string]bool // with Offsets: only these topics (nil: all)
+	Types   []string        // with All: ask the brokers for these group types only (ListGroups v5)
 }
 
 // groupInfo is one group as collected.
@@ -41,9 +42,14 @@ type groupInfo struct {
 	Coordinator     int32
 	CoordinatorAddr string
 	Members         []memberInfo
-	Err             error // the group could not be described
-	Commits         kadm.OffsetResponses
+	Err             error                // the group could not be described
+	Commits         kadm.OffsetResponses // share groups: the share-partition start offsets
 	CommitErr       error
+	// Share groups: the lag the broker reports per partition (DescribeShareGroupOffsets v1+,
+	// Kafka 4.2+); nil on older brokers, where lag is computed from the start offset.
+	ShareLag map[tp]int64
+	// Streams groups: the topology and the members' tasks (streams.go).
+	Streams *streamsInfo
 }
 
 // memberInfo is one member and its current assignment.
@@ -53,6 +59,8 @@ type memberInfo struct {
 	ClientID   string             `json:"client_id"`
 	Host       string             `json:"host"`
 	Assigned   map[string][]int32 `json:"assignment"`
+	// Streams group members: their tasks (subtopology id -> partitions).
+	Tasks *memberTasks `json:"tasks,omitempty"`
 }
 
 // snapshot is one collection: the groups, sorted by name, and the offsets of their topics.
@@ -90,7 +98,7 @@ func (s *snapshot) lagInput(g *groupInfo, topics map[string]bool, excludeUncommi
 // kept per item or as warnings; only a failure that leaves nothing to show is returned.
 func collect(ctx context.Context, adm *cmdutil.Admin, o collectOptions) (*snapshot, error) {
 	snap := &snapshot{At: time.Now(), OffsetErrs: map[tp]error{}, TopicErrs: map[string]error{}}
-	listed, complete, err := listAllGroups(ctx, adm, snap)
+	listed, complete, err := listAllGroups(ctx, adm, snap, o.Types)
 	if err != nil {
 		return nil, err
 	}
@@ -105,6 +113,7 @@ func collect(ctx context.Context, adm *cmdutil.Admin, o collectOptions) (*snapsh
 		return snap, nil
 	}
 	fetchCommits(ctx, adm, snap.Groups)
+	fetchShareOffsets(ctx, adm, snap.Groups)
 	topics := consumedTopics(snap.Groups, o.Topics)
 	if len(topics) == 0 {
 		return snap, nil
@@ -117,11 +126,11 @@ func collect(ctx context.Context, adm *cmdutil.Admin, o collectOptions) (*snapsh
 
 // listAllGroups lists the groups of every broker; complete is false when some broker did not
 // answer (a warning names it).
-func listAllGroups(ctx context.Context, adm *cmdutil.Admin, snap *snapshot) (kadm.ListedGroups, bool, error) {
+func listAllGroups(ctx context.Context, adm *cmdutil.Admin, snap *snapshot, types []string) (kadm.ListedGroups, bool, error) {
 	var listed kadm.ListedGroups
 	err := retryCoordinatorErr(ctx, func() error {
 		var err error
-		listed, err = adm.ListGroups(ctx)
+		listed, err = adm.ListGroupsByType(ctx, types)
 		return err
 	})
 	if err == nil {
@@ -140,8 +149,8 @@ func listAllGroups(ctx context.Context, adm *cmdutil.Admin, snap *snapshot) (kad
 // selection is the groups to describe: those listed, by type, and those named but not listed
 // by a broker that did not answer (unlisted: their type is unknown, both describes are tried).
 type selection struct {
-	byName                      map[string]*groupInfo
-	classic, consumer, unlisted []string
+	byName                                      map[string]*groupInfo
+	classic, consumer, share, streams, unlisted []string
 }
 
 func selectGroups(listed kadm.ListedGroups, complete bool, o collectOptions, snap *snapshot) selection {
@@ -170,6 +179,10 @@ func selectGroups(listed kadm.ListedGroups, complete bool, o collectOptions, sna
 			sel.classic = append(sel.classic, n)
 		case "consumer":
 			sel.consumer = append(sel.consumer, n)
+		case "share":
+			sel.share = append(sel.share, n)
+		case "streams":
+			sel.streams = append(sel.streams, n)
 		}
 	}
 	return sel
@@ -179,6 +192,8 @@ func selectGroups(listed kadm.ListedGroups, complete bool, o collectOptions, sna
 type described struct {
 	classic  kadm.DescribedGroups
 	consumer kadm.DescribedConsumerGroups
+	share    kadm.DescribedShareGroups
+	streams  map[string]streamsDescribed
 	// missing explains each group absent from its describe answer (the shard error of the
 	// request that carried it).
 	missing map[string]error
@@ -189,11 +204,15 @@ type described struct {
 func describeAll(ctx context.Context, adm *cmdutil.Admin, sel selection) described {
 	classic := append(append([]string{}, sel.classic...), sel.unlisted...)
 	consumer := append(append([]string{}, sel.consumer...), sel.unlisted...)
-	d := described{classic: kadm.DescribedGroups{}, consumer: kadm.DescribedConsumerGroups{}, missing: map[string]error{}}
+	d := described{classic: kadm.DescribedGroups{}, consumer: kadm.DescribedConsumerGroups{}, share: kadm.DescribedShareGroups{},
+		streams: map[string]streamsDescribed{}, missing: map[string]error{}}
+	share, streams := sel.share, sel.streams
 	retryCoordinator(ctx, func() bool {
 		var c kadm.DescribedGroups
 		var k kadm.DescribedConsumerGroups
-		var cerr, kerr error
+		var s kadm.DescribedShareGroups
+		var st map[string]streamsDescribed
+		var cerr, kerr, serr, sterr error
 		var wg sync.WaitGroup
 		if len(classic) > 0 {
 			wg.Add(1)
@@ -203,10 +222,20 @@ func describeAll(ctx context.Context, adm *cmdutil.Admin, sel selection) describ
 			wg.Add(1)
 			go func() { defer wg.Done(); k, kerr = adm.DescribeConsumerGroups(ctx, consumer...) }()
 		}
+		if len(share) > 0 {
+			wg.Add(1)
+			go func() { defer wg.Done(); s, serr = adm.DescribeShareGroups(ctx, share...) }()
+		}
+		if len(streams) > 0 {
+			wg.Add(1)
+			go func() { defer wg.Done(); st, sterr = describeStreams(ctx, adm, streams) }()
+		}
 		wg.Wait()
 		classic = mergeDescribed(d.classic, c, classic, d.missing, "DescribeGroups", cerr, func(g kadm.DescribedGroup) error { return g.Err })
 		consumer = mergeDescribed(d.consumer, k, consumer, d.missing, "ConsumerGroupDescribe", kerr, func(g kadm.DescribedConsumerGroup) error { return g.Err })
-		return len(classic)+len(consumer) > 0
+		share = mergeDescribed(d.share, s, share, d.missing, "ShareGroupDescribe", serr, func(g kadm.DescribedShareGroup) error { return g.Err })
+		streams = mergeDescribed(d.streams, st, streams, d.missing, "StreamsGroupDescribe", sterr, func(g streamsDescribed) error { return g.Err })
+		return len(classic)+len(consumer)+len(share)+len(streams) > 0
 	})
 	return d
 }
@@ -269,6 +298,8 @@ func (d *described) apply(n string, g *groupInfo) {
 		default:
 			applyConsumer(g, dg)
 		}
+	case "share", "streams":
+		d.applyNew(n, g)
 	}
 }
 
@@ -322,6 +353,9 @@ func missingDescribe(which string, err error, group string) error {
 				return e.Err
 			}
 			if req, ok := e.Req.(*kmsg.ConsumerGroupDescribeRequest); ok && contains(req.Groups, group) {
+				return e.Err
+			}
+			if req, ok := e.Req.(*kmsg.ShareGroupDescribeRequest); ok && contains(req.GroupIDs, group) {
 				return e.Err
 			}
 		}
@@ -463,8 +497,9 @@ func describedErr(err error, msg string) error {
 	return errors.New(errText(err))
 }
 
-// hasOffsets says whether a group keeps consumer offsets kafkit can read: classic and KIP-848
-// consumer groups do; share and streams groups are listed only.
+// hasOffsets says whether a group keeps committed offsets (OffsetFetch): classic, KIP-848
+// consumer and streams groups do; share groups keep share-partition start offsets instead
+// (fetchShareOffsets), other types nothing kafkit can read.
 func hasOffsets(g *groupInfo) bool {
-	return g.Err == nil && (g.Type == "classic" || g.Type == "consumer")
+	return g.Err == nil && (g.Type == "classic" || g.Type == "consumer" || g.Type == "streams")
 }

@@ -21,8 +21,9 @@ type deleteOptions struct {
 	Context func(context.Context) (context.Context, context.CancelFunc, error)
 	Printer output.Printer
 
-	Groups []string
-	DryRun bool
+	Groups          []string
+	DryRun          bool
+	IncludeInternal bool // streams groups: also delete their repartition and changelog topics
 }
 
 // DeleteResult is one group of `group delete`.
@@ -30,12 +31,20 @@ type DeleteResult struct {
 	Group   string `json:"group"`
 	Deleted bool   `json:"deleted"`
 	DryRun  bool   `json:"dry_run,omitempty"` // planned, not sent: would be deleted
-	Error   string `json:"error,omitempty"`
+	// InternalTopics: with --include-internal-topics, the streams group's internal topics
+	// deleted (or, dry run, that would be).
+	InternalTopics []string `json:"internal_topics,omitempty"`
+	Error          string   `json:"error,omitempty"`
 }
 
 const deleteLong = `Delete groups with their committed offsets. A group with active members is refused (the
 broker does the same): stop its consumers first. Each group is reported; the exit code is 1 if
 any group could not be deleted.
+
+Every group type: classic, consumer, share (its share-partition state goes with it) and
+streams. --include-internal-topics also deletes a streams group's internal topics (the
+repartition and changelog topics of its topology), as kafka-streams-groups.sh offers; only
+after the group itself was deleted, and each topic is reported.
 
 --dry-run reports what would be deleted.
 ` + dryRunHelp
@@ -49,7 +58,8 @@ func newCmdDelete(f *cmdutil.Factory, runF func(context.Context, *deleteOptions)
 		Long:  deleteLong,
 		Example: `  kafkit group delete old-reporting-job --dry-run
   kafkit group delete old-reporting-job
-  kafkit group delete a b c -o json`,
+  kafkit group delete a b c -o json
+  kafkit group delete wordcount --include-internal-topics --dry-run`,
 		ValidArgsFunction: cmdutil.CompleteGroups(f),
 		Args:              cmdutil.Args(cobra.MinimumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -65,6 +75,7 @@ func newCmdDelete(f *cmdutil.Factory, runF func(context.Context, *deleteOptions)
 			return deleteRun(cmd.Context(), opts)
 		},
 	}
+	cmd.Flags().BoolVar(&opts.IncludeInternal, "include-internal-topics", false, "streams groups: also delete their repartition and changelog topics")
 	cmd.Flags().BoolVar(&opts.DryRun, "dry-run", false, "show what would be deleted, send nothing (checked against the groups' current state)")
 	cmdutil.AddOutputFlags(cmd, &of, output.Table, output.JSON, output.YAML)
 	return cmd
@@ -94,6 +105,9 @@ func deleteRun(ctx context.Context, opts *deleteOptions) error {
 			return err
 		}
 		results = append(results, done...)
+	}
+	if opts.IncludeInternal {
+		deleteInternalTopics(ctx, adm, snap.Groups, results)
 	}
 	sortResults(results)
 	err = reportItems(opts.IO, opts.Printer, results, deleteRow, []string{"GROUP", "RESULT"},
@@ -187,12 +201,14 @@ func deleteResult(n string, resp kadm.DeleteGroupResponses) DeleteResult {
 // deleteRow is a result's error and table row.
 func deleteRow(r DeleteResult) (string, []string) {
 	switch {
+	case r.Error != "" && r.Deleted:
+		return r.Error, []string{r.Group, "deleted" + internalText(r, "deleted") + "; error: " + r.Error}
 	case r.Error != "":
 		return r.Error, []string{r.Group, "error: " + r.Error}
 	case r.DryRun:
-		return "", []string{r.Group, "would be deleted (dry run)"}
+		return "", []string{r.Group, "would be deleted (dry run)" + internalText(r, "would delete")}
 	}
-	return "", []string{r.Group, "deleted"}
+	return "", []string{r.Group, "deleted" + internalText(r, "deleted")}
 }
 
 func sortResults(rs []DeleteResult) {

@@ -41,6 +41,9 @@ commits for) or partitions (--topic T:0,1). The broker refuses a topic that acti
 the group are subscribed to: stop them, or use a topic they do not read. Each partition is
 reported; the exit code is 1 if any could not be deleted.
 
+Share groups keep offsets per topic (DeleteShareGroupOffsets): name whole topics; the group
+must be empty.
+
 --dry-run reports what would be deleted.
 ` + dryRunHelp + `
 A dry run refuses a topic that a member of the group is assigned, as the broker would.`
@@ -110,11 +113,18 @@ func deleteOffsetsRun(ctx context.Context, opts *deleteOffsetsOptions) error {
 	if g == nil {
 		return &cmdutil.ExitError{Code: cmdutil.ExitFailure, Err: fmt.Errorf("group %q not found", opts.Group)}
 	}
-	results, set := planDeleteOffsets(opts.Topics, commits)
+	plan, execute := planDeleteOffsets, executeDeleteOffsets
+	if g.Type == "share" {
+		if err := shareWholeTopics(g.Name, opts.Topics); err != nil {
+			return err
+		}
+		plan, execute = planDeleteShareOffsets, executeDeleteShareOffsets
+	}
+	results, set := plan(opts.Topics, commits)
 	if opts.DryRun {
 		results = append(results, dryRunOffsets(set, g)...)
 	} else if len(set) > 0 {
-		done, err := executeDeleteOffsets(ctx, adm, g, set)
+		done, err := execute(ctx, adm, g, set)
 		if err != nil {
 			return err
 		}
@@ -144,6 +154,13 @@ func fetchGroupCommits(ctx context.Context, adm *cmdutil.Admin, group string) (*
 		return nil, nil, err
 	}
 	g := snap.Groups[0]
+	if g.Type == "share" {
+		fetchShareOffsets(ctx, adm, snap.Groups)
+		if g.CommitErr != nil {
+			return nil, nil, fmt.Errorf("cannot read the start offsets of share group %q: %v", group, errText(g.CommitErr))
+		}
+		return g, g.Commits, nil
+	}
 	var commits kadm.OffsetResponses
 	err = retryCoordinatorErr(ctx, func() error {
 		var err error

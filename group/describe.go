@@ -41,6 +41,7 @@ type DescribedGroup struct {
 	UnknownLag      int            `json:"partitions_with_unknown_lag"`
 	Uncommitted     int            `json:"uncommitted_partitions"`
 	Partitions      []PartitionLag `json:"partitions"`
+	Streams         *streamsInfo   `json:"streams,omitempty"` // streams groups: the topology
 	Error           string         `json:"error,omitempty"`
 }
 
@@ -50,6 +51,12 @@ LAG, CONSUMER-ID, HOST, CLIENT-ID, with "-" where there is no value. A NOTE colu
 a partition needs explaining: a commit on a deleted topic, a commit past the log end, records
 deleted before being consumed, a partition with no commit, or a partition whose offsets could
 not be read (no leader).
+
+Share groups (KIP-932) show START-OFFSET (the first record not yet acknowledged) instead of
+CURRENT-OFFSET, and MEMBERS (how many members read the partition) instead of one consumer; their
+lag is the broker's (Kafka 4.2+) or log end - start offset, an upper bound, noted. Streams groups
+(KIP-1071) show their committed offsets, and with --members each member's active, standby and
+warmup tasks and the sub-topologies with their internal topics.
 
 Works for classic groups and KIP-848 "consumer" groups alike. LAG is the log end offset minus
 the committed offset (or the log start, if retention deleted records the group never read).
@@ -127,7 +134,7 @@ func describeView(snap *snapshot, excludeUncommitted bool) []DescribedGroup {
 	out := []DescribedGroup{}
 	for _, g := range snap.Groups {
 		d := DescribedGroup{Group: g.Name, Type: g.Type, State: g.State, Assignor: g.Assignor, ProtocolType: g.ProtocolType,
-			Coordinator: g.Coordinator, CoordinatorAddr: g.CoordinatorAddr, Members: g.Members, Partitions: []PartitionLag{}}
+			Coordinator: g.Coordinator, CoordinatorAddr: g.CoordinatorAddr, Members: g.Members, Partitions: []PartitionLag{}, Streams: g.Streams}
 		if d.Members == nil {
 			d.Members = []memberInfo{}
 		}
@@ -139,7 +146,7 @@ func describeView(snap *snapshot, excludeUncommitted bool) []DescribedGroup {
 			errs = append(errs, "committed offsets: "+errText(g.CommitErr))
 		}
 		d.Error = strings.Join(errs, "; ")
-		d.Partitions = partitionLags(snap.lagInput(g, nil, excludeUncommitted))
+		d.Partitions = snap.groupLags(g, nil, excludeUncommitted)
 		s := summarize(d.Partitions)
 		d.TotalLag, d.UnknownLag, d.Uncommitted = s.TotalLag, s.Unknown, s.Uncommitted
 		out = append(out, d)
@@ -180,48 +187,75 @@ func writeDescribe(t *output.Text, view []DescribedGroup, members bool) error {
 		if d.Error != "" {
 			t.Linef("error: %s", text.Safe(d.Error))
 		}
-		note := t.Wide
-		for _, r := range d.Partitions {
-			if r.Note != "" || r.Error != "" {
-				note = true
-			}
-		}
-		headers := []string{"GROUP", "TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG", "CONSUMER-ID", "HOST", "CLIENT-ID"}
-		if t.Wide {
-			headers = append(headers[:4], append([]string{"LOG-START-OFFSET"}, headers[4:]...)...)
-		}
-		if note {
-			headers = append(headers, "NOTE")
-		}
-		var rows [][]string
-		for _, r := range d.Partitions {
-			row := []string{d.Group, r.Topic, strconv.Itoa(int(r.Partition)), num(r.CurrentOffset)}
-			if t.Wide {
-				row = append(row, num(r.LogStartOffset))
-			}
-			row = append(row, num(r.LogEndOffset), num(r.Lag), output.Dash(r.ConsumerID), output.Dash(r.Host), output.Dash(r.ClientID))
-			if note {
-				row = append(row, output.Dash(joinNonEmpty("; ", r.Error, r.Note)))
-			}
-			rows = append(rows, row)
+		headers, rows := offsetTable(d, t.Wide)
+		if d.Type == "share" {
+			headers, rows = shareOffsetTable(d, t.Wide)
 		}
 		if len(rows) > 0 {
 			if err := safeTable(t, headers, rows); err != nil {
 				return err
 			}
-		} else if d.Type != "classic" && d.Type != "consumer" {
-			t.Linef("(a %s group: kafkit shows no offsets for it)", d.Type)
+		} else if d.Type == "share" && d.Error == "" {
+			t.Linef("(no share-partition offsets: the group has not consumed yet)")
 		} else if d.Error == "" {
 			t.Linef("(no committed offsets and no assigned partitions)")
 		}
-		if members {
-			t.Linef("")
-			if err := writeMembers(t, d); err != nil {
-				return err
-			}
+		if err := writeExtras(t, d, members); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// writeExtras writes, with --members, the members (and for streams groups their tasks), and
+// for streams groups the sub-topologies.
+func writeExtras(t *output.Text, d DescribedGroup, members bool) error {
+	if members {
+		t.Linef("")
+		write := writeMembers
+		if d.Type == "streams" {
+			write = writeStreamsMembers
+		}
+		if err := write(t, d); err != nil {
+			return err
+		}
+	}
+	if d.Streams != nil && len(d.Streams.Subtopologies) > 0 {
+		t.Linef("")
+		return writeSubtopologies(t, d)
+	}
+	return nil
+}
+
+// offsetTable is the kafka-consumer-groups --describe table of a group (NOTE when a row
+// needs it, LOG-START-OFFSET with -o wide).
+func offsetTable(d DescribedGroup, wide bool) ([]string, [][]string) {
+	note := wide
+	for _, r := range d.Partitions {
+		if r.Note != "" || r.Error != "" {
+			note = true
+		}
+	}
+	headers := []string{"GROUP", "TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG", "CONSUMER-ID", "HOST", "CLIENT-ID"}
+	if wide {
+		headers = append(headers[:4], append([]string{"LOG-START-OFFSET"}, headers[4:]...)...)
+	}
+	if note {
+		headers = append(headers, "NOTE")
+	}
+	var rows [][]string
+	for _, r := range d.Partitions {
+		row := []string{d.Group, r.Topic, strconv.Itoa(int(r.Partition)), num(r.CurrentOffset)}
+		if wide {
+			row = append(row, num(r.LogStartOffset))
+		}
+		row = append(row, num(r.LogEndOffset), num(r.Lag), output.Dash(r.ConsumerID), output.Dash(r.Host), output.Dash(r.ClientID))
+		if note {
+			row = append(row, output.Dash(joinNonEmpty("; ", r.Error, r.Note)))
+		}
+		rows = append(rows, row)
+	}
+	return headers, rows
 }
 
 func writeMembers(t *output.Text, d DescribedGroup) error {

@@ -12,10 +12,12 @@ import (
 func NewCmdGroup(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "group",
-		Short: "Inspect consumer groups and their lag, reset and delete offsets",
-		Long: `Consumer groups: list them, describe their members and offsets, measure their lag in
-records and in time (with thresholds for scripts and a live --watch), move their committed
-offsets (seek) and delete groups or offsets. Classic and KIP-848 ("consumer") groups alike.`,
+		Short: "Inspect groups of every type and their lag, reset and delete offsets",
+		Long: `Groups: list them, describe their members and offsets, measure their lag in records and
+in time (with thresholds for scripts and a live --watch), move their offsets (seek) and delete
+groups or offsets. Every Kafka 4.x group type, each through its own API: classic, KIP-848
+"consumer", share (KIP-932: start offsets, lag = records not yet acknowledged) and streams
+(KIP-1071: tasks and sub-topologies; delete --include-internal-topics).`,
 	}
 	cmdutil.GroupCommand(cmd)
 	cmd.AddCommand(

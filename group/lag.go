@@ -262,9 +262,10 @@ func lagSnapshot(ctx context.Context, opts *lagOptions) ([]LagRow, []string, err
 	printWarnings(opts.IO.ErrOut, snap.Warnings)
 	per := map[string][]PartitionLag{}
 	for _, g := range snap.Groups {
-		per[g.Name] = partitionLags(snap.lagInput(g, opts.Topics, opts.ExcludeUncommitted))
+		per[g.Name] = snap.groupLags(g, opts.Topics, opts.ExcludeUncommitted)
 	}
 	markHeldByTxn(ctx, adm, per, opts.Now(), opts.IO.ErrOut)
+	warnShareUpperBound(opts.IO.ErrOut, per)
 	measured := false
 	if !opts.NoTimeLag {
 		if measured, err = measureTimeLag(ctx, adm, per, opts); err != nil {

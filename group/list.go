@@ -45,10 +45,11 @@ func newCmdList(f *cmdutil.Factory, runF func(context.Context, *listOptions) err
 	cmd := &cobra.Command{
 		Use:     "list [REGEX]",
 		Aliases: []string{"ls"},
-		Short:   "List consumer groups with their type, state, assignor and member count",
-		Long: `List the consumer groups: GROUP, TYPE (classic, or consumer for the KIP-848 protocol),
+		Short:   "List groups of every type with their type, state, assignor and member count",
+		Long: `List the groups: GROUP, TYPE (classic, consumer for the KIP-848 protocol, share, streams),
 STATE, PROTOCOL (the assignor) and MEMBERS; -o wide adds the coordinator; -o name prints only
-the group names, one per line (control characters escaped, as in every table).
+the group names, one per line (control characters escaped, as in every table). --type asks the
+brokers for those types only (ListGroups v5, as kafka-groups.sh --group-type).
 
 REGEX keeps the groups whose whole name matches it. The groups are described in one batch per
 coordinator, however many there are.`,
@@ -125,7 +126,7 @@ func listRun(ctx context.Context, opts *listOptions) error {
 	if err != nil {
 		return err
 	}
-	snap, err := collect(ctx, adm, collectOptions{All: true})
+	snap, err := collect(ctx, adm, collectOptions{All: true, Types: opts.Types})
 	if err != nil {
 		return err
 	}

@@ -81,6 +81,11 @@ active members: stop its consumers first (the plan is still shown).
 -o csv prints the plan as CSV for --to-file or kafka-consumer-groups --from-file (--export is the
 deprecated spelling of -o csv).
 
+Share groups: the offsets moved are the share-partition start offsets (AlterShareGroupOffsets),
+as kafka-share-groups.sh --reset-offsets does; the group must be empty (Kafka 4.2+: Kafka 4.1
+accepts the request and changes nothing, which kafkit reports per partition). Streams groups have
+ordinary commits. A group that does not exist yet is seeded as a consumer group.
+
 Without --execute (or with --dry-run) seek is a dry run.
 ` + dryRunHelp
 
@@ -218,6 +223,7 @@ func seekRun(ctx context.Context, opts *seekOptions) error {
 // partitions chosen (those that do not exist as plan rows with their error) and their offsets.
 type seekState struct {
 	State   string // "does not exist" for a group that a seek would create
+	Type    string // classic, consumer, share, streams; "" for a group that does not exist
 	Members int
 	Commits kadm.OffsetResponses
 	Parts   []tp
@@ -239,7 +245,16 @@ func fetchSeekState(ctx context.Context, adm *cmdutil.Admin, opts *seekOptions) 
 		if g.Err != nil {
 			return nil, fmt.Errorf("cannot describe group %q: %s", opts.Group, text.Safe(g.Err.Error()))
 		}
-		st.State, st.Members = g.State, len(g.Members)
+		st.State, st.Members, st.Type = g.State, len(g.Members), g.Type
+	}
+	if st.Type == "share" {
+		if err := st.shareStartOffsets(ctx, adm, snap.Groups[0]); err != nil {
+			return nil, err
+		}
+		return st, st.finish(ctx, adm, opts)
+	}
+	if err := seekableType(opts.Group, st.Type); err != nil {
+		return nil, err
 	}
 	err = retryCoordinatorErr(ctx, func() error {
 		var err error
@@ -253,10 +268,15 @@ func fetchSeekState(ctx context.Context, adm *cmdutil.Admin, opts *seekOptions) 
 	if err != nil {
 		return nil, fmt.Errorf("cannot read the committed offsets of %q: %v", opts.Group, errText(err))
 	}
+	return st, st.finish(ctx, adm, opts)
+}
+
+// finish chooses the partitions and lists their offsets.
+func (st *seekState) finish(ctx context.Context, adm *cmdutil.Admin, opts *seekOptions) error {
 	if err := st.choosePartitions(ctx, adm, opts); err != nil {
-		return nil, err
+		return err
 	}
-	return st, st.listOffsets(ctx, adm, opts.Spec)
+	return st.listOffsets(ctx, adm, opts.Spec)
 }
 
 // choosePartitions fills Parts (and Bad) from --to-file, --all-topics or --topic, checked
@@ -460,6 +480,10 @@ func seekReport(opts *seekOptions, res SeekResult, st *seekState) error {
 			fmt.Fprintf(opts.IO.ErrOut, "group %q does not exist yet: --execute creates it with these offsets\n", opts.Group)
 		}
 		dryRunNote(opts.IO.ErrOut, "add --execute to apply this plan")
+	case st.Type == "share" && failed == len(res.Plan):
+		fmt.Fprintf(opts.IO.ErrOut, "no start offset of share group %q was set (named above)\n", opts.Group)
+	case st.Type == "share":
+		fmt.Fprintf(opts.IO.ErrOut, "set %s for share group %q\n", text.Count(len(res.Plan)-failed, "start offset"), opts.Group)
 	default:
 		fmt.Fprintf(opts.IO.ErrOut, "committed %s for group %q\n", text.Count(len(res.Plan)-failed, "offset"), opts.Group)
 	}

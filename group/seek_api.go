@@ -43,7 +43,11 @@ func planAndApply(ctx context.Context, adm *cmdutil.Admin, opts *seekOptions) (S
 	}
 	res := SeekResult{Group: opts.Group, State: st.State, Members: st.Members, Plan: planSeek(opts, st)}
 	if opts.Execute && st.Members == 0 && planErrors(res.Plan) == 0 {
-		if err := executeSeek(ctx, adm, opts.Group, &res); err != nil {
+		execute := executeSeek
+		if st.Type == "share" {
+			execute = executeShareSeek // the share-partition start offsets (seek_share.go)
+		}
+		if err := execute(ctx, adm, opts.Group, &res); err != nil {
 			return res, st, err
 		}
 		res.Applied = true

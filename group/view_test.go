@@ -29,7 +29,7 @@ func TestWriteDescribeMembersAndWide(t *testing.T) {
 		"g       m1            -             /10.0.0.1   app         3             a:0,2 b:1\n" +
 		"\n" +
 		"Group s: share, Empty, no active members, total lag 0\n" +
-		"(a share group: kafkit shows no offsets for it)\n" +
+		"(no share-partition offsets: the group has not consumed yet)\n" +
 		"\n" +
 		"Group s has no active members.\n"
 	if b.String() != want {
