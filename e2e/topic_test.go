@@ -440,12 +440,16 @@ func TestTopicApply200(t *testing.T) {
 	if j := topicTool(t, "--describe", "--topic", prefix+"-007"); !strings.Contains(j.Stdout, "PartitionCount: 5") {
 		t.Fatal(j)
 	}
-	// A refusal (fewer partitions, another RF) changes nothing and says how.
+	// A refusal (fewer partitions) changes nothing, not even the plan's other rows (another RF is
+	// a reassignment, a config a set_config), and says how.
 	topicWriteFile(t, file, fmt.Sprintf("topics:\n  - name: %s-007\n    partitions: 2\n    replication_factor: 3\n    configs:\n      retention.ms: 1\n", prefix))
 	r = Kafkit(t, "", "topic", "apply", "-f", file)
-	wantCode(t, r, 1, "the plan has 2 refusals that apply cannot do")
-	if !strings.Contains(r.Stdout, "Kafka cannot remove partitions") || !strings.Contains(r.Stdout, "kafka-reassign-partitions.sh") {
+	wantCode(t, r, 1, "the plan has 1 refusal that apply cannot do")
+	if !strings.Contains(r.Stdout, "Kafka cannot remove partitions") || !strings.Contains(r.Stdout, "replication_factor") {
 		t.Fatalf("refusals:\n%s", r.Stdout)
+	}
+	if d := topicDescribe(t, prefix+"-007"); d.ReplicationFactor != 2 {
+		t.Fatalf("a refused plan changed the replication factor to %d", d.ReplicationFactor)
 	}
 	if v, _ := topicDescribe(t, prefix+"-007").config("retention.ms"); v != "3600007" {
 		t.Fatalf("a refused plan changed retention.ms to %q", v)
