@@ -77,7 +77,9 @@ func TestAccessSCRAMUserACLs(t *testing.T) {
 	denied := accessEventually(t, "produce after the revoke", func() Result {
 		return KafkitEnv(t, env, "three\n", "produce", topic)
 	}, func(r Result) bool { return r.Code == 1 })
-	for _, want := range []string{"TOPIC_AUTHORIZATION_FAILED", "ask for WRITE and DESCRIBE", topic} {
+	// The refusal comes with the metadata (4.x: "ask for WRITE and DESCRIBE") or with the
+	// produce itself (3.9: "ask for a WRITE ACL"): either way it names the permission.
+	for _, want := range []string{"TOPIC_AUTHORIZATION_FAILED", "ask for ", "WRITE", topic} {
 		if !strings.Contains(denied.Stderr, want) {
 			t.Errorf("denied produce: stderr lacks %q:\n%s", want, denied.Stderr)
 		}

@@ -144,7 +144,12 @@ func (s *txnScene) compatBefore(t *testing.T, dir string) {
 		{name: "abort-no-such-start", args: B + "abort --topic " + s.topic + " --partition 1 --start-offset 1"},
 	} {
 		c.script = "kafka-transactions.sh"
-		t.Run(c.name, func(t *testing.T) { runCompatCase(t, dir, c) })
+		t.Run(c.name, func(t *testing.T) {
+			if v, major, minor := matrixVersion(t); c.name == "list-pattern" && major*100+minor < 401 {
+				t.Skipf("the Java tools of Kafka %s have no --transactional-id-pattern (4.1 added it); kafkit's kafka-transactions.sh is the 4.1 tool", v)
+			}
+			runCompatCase(t, dir, c)
+		})
 	}
 }
 
