@@ -37,13 +37,16 @@ vet:
 # Unit tests (kfake, in-process), then the real 3-node cluster of KAFKA_VERSION: first the
 # first-run test (the first thing the fresh cluster sees), then the full e2e, the failover tests
 # and the image test; then the core subset on each of MATRIX_VERSIONS, and the chart's network
-# shape. One cluster at a time; each is stopped whatever happens.
+# shape. One cluster at a time; each is stopped whatever happens. The image test (SCRAM-SHA-512
+# as the format-time user) runs before the failover tests: on Kafka 4.1.1 a broker restarted after
+# another user's SCRAM-SHA-512 credential was created and deleted no longer knows that user's
+# SCRAM-SHA-512 credential (reproduced by hand: create and delete a user, stop-node 2, start-node 2).
 test: vet unit
 	$(MAKE) cluster-up
 	status=0; first=0; $(MAKE) e2e-firstrun || first=$$?; \
 	  $(MAKE) e2e-only || status=$$?; \
-	  if [ $$status -eq 0 ]; then $(MAKE) e2e-disruptive || status=$$?; fi; \
 	  if [ $$status -eq 0 ]; then $(MAKE) image-test || status=$$?; fi; \
+	  if [ $$status -eq 0 ]; then $(MAKE) e2e-disruptive || status=$$?; fi; \
 	  if [ $$status -ne 0 ] || [ $$first -ne 0 ]; then bash $(CLUSTER) logs || true; fi; \
 	  $(MAKE) cluster-down; [ $$status -eq 0 ] && [ $$first -eq 0 ]
 	$(MAKE) e2e-matrix
