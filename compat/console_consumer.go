@@ -22,7 +22,7 @@ func consoleConsumerScript() *Script {
 		Option{Name: "isolation-level", Arg: RequiredArg, Help: "read_uncommitted or read_committed"},
 		Option{Name: "property", Arg: RequiredArg, Repeat: true, Help: "formatter property: print.key/timestamp/partition/offset/headers/value, key.separator, line.separator, headers.separator, null.literal"},
 		Option{Name: "formatter-property", Arg: RequiredArg, Repeat: true, Alias: "property", Help: "Kafka 4.2 spelling of --property"},
-		Option{Name: "formatter", Arg: RequiredArg, Help: "only the default formatter (DefaultMessageFormatter)"},
+		Option{Name: "formatter", Arg: RequiredArg, Help: "DefaultMessageFormatter, LoggingMessageFormatter (its stdout) or NoOpMessageFormatter; others are refused"},
 		Option{Name: "formatter-config", Arg: RequiredArg, Unsupported: "pass the properties with --property instead"},
 		Option{Name: "consumer-property", Arg: RequiredArg, Repeat: true, Help: "a consumer property k=v (group.id, auto.offset.reset, isolation.level, client.id; tuning ones are ignored with a warning)"},
 		Option{Name: "command-property", Arg: RequiredArg, Repeat: true, Alias: "consumer-property", Help: "Kafka 4.2 spelling of --consumer-property"},
