@@ -157,7 +157,7 @@ func mapping(kv ...*yaml.Node) *yaml.Node { return &yaml.Node{Kind: yaml.Mapping
 var envUnsafe = regexp.MustCompile(`[^A-Z0-9]+`)
 
 func exportUsers(ctx context.Context, adm *cmdutil.Admin) (*yaml.Node, error) {
-	d, err := describeSCRAMs(ctx, adm)
+	d, err := adm.DescribeUserSCRAMs(ctx)
 	if err != nil {
 		return nil, err
 	}

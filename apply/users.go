@@ -2,15 +2,11 @@ package apply
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
-	"sort"
 	"strings"
 
 	"github.com/twmb/franz-go/pkg/kadm"
-	"github.com/twmb/franz-go/pkg/kerr"
-	"github.com/twmb/franz-go/pkg/kmsg"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/kafkit/kafkit/internal/cmdutil"
@@ -128,39 +124,12 @@ func (s *usersSection) fetch(ctx context.Context, adm *cmdutil.Admin) error {
 	if len(s.want) == 0 && !s.prune {
 		return nil
 	}
-	d, err := describeSCRAMs(ctx, adm)
+	d, err := adm.DescribeUserSCRAMs(ctx)
 	if err != nil {
 		return fmt.Errorf("reading the SCRAM users: %v", err)
 	}
 	s.actual = d
 	return nil
-}
-
-// describeSCRAMs reads every user's SCRAM credentials. Kafka can answer a user once per
-// mechanism (kadm.DescribeUserSCRAMs keeps only the last answer), so results are merged.
-func describeSCRAMs(ctx context.Context, adm *cmdutil.Admin) (kadm.DescribedUserSCRAMs, error) {
-	req := kmsg.NewPtrDescribeUserSCRAMCredentialsRequest()
-	resp, err := req.RequestWith(ctx, adm)
-	if err == nil {
-		err = kerr.ErrorForCode(resp.ErrorCode)
-	}
-	if err != nil {
-		return nil, err
-	}
-	out := kadm.DescribedUserSCRAMs{}
-	for _, r := range resp.Results {
-		u := out[r.User]
-		u.User = r.User
-		if e := kerr.ErrorForCode(r.ErrorCode); e != nil && !errors.Is(e, kerr.ResourceNotFound) {
-			u.Err = e
-		}
-		for _, c := range r.CredentialInfos {
-			u.CredInfos = append(u.CredInfos, kadm.CredInfo{Mechanism: kadm.ScramMechanism(c.Mechanism), Iterations: c.Iterations})
-		}
-		sort.Slice(u.CredInfos, func(i, j int) bool { return u.CredInfos[i].Mechanism < u.CredInfos[j].Mechanism })
-		out[r.User] = u
-	}
-	return out, nil
 }
 
 // plan is pure: the actions from the file and the fetched credentials. Passwords are read
