@@ -139,6 +139,23 @@ func typeOf(t kmsg.ACLResourceType) (typeInfo, bool) {
 	return typeInfo{}, false
 }
 
+// ParseType parses a resource type, case-insensitively, in kafkit's or Kafka's spelling
+// (transactional-id, TRANSACTIONAL_ID, TransactionalId).
+func ParseType(s string) (kmsg.ACLResourceType, error) {
+	var names []string
+	for _, ti := range resourceTypes {
+		if norm(ti.name) == norm(s) {
+			return ti.t, nil
+		}
+		names = append(names, ti.name)
+	}
+	return 0, fmt.Errorf("unknown resource type %q: use one of %s", s, strings.Join(names, ", "))
+}
+
+// SupportedOperations lists, in kafkit's words, the operations that apply to resource type t
+// (all included), as kafka-acls.sh checks them.
+func SupportedOperations(t kmsg.ACLResourceType) []string { return supportedOps(t) }
+
 // TypeName is kafkit's word for a resource type.
 func TypeName(t kmsg.ACLResourceType) string {
 	if ti, ok := typeOf(t); ok {

@@ -11,6 +11,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kmsg"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/kafkit/kafkit/acl"
 	"github.com/kafkit/kafkit/internal/cmdutil"
 )
 
@@ -35,10 +36,10 @@ func (b Binding) key() string {
 	return fmt.Sprintf("%s|%s|%d|%d|%s|%d|%d", b.Principal, b.Host, b.Permission, b.Resource, b.Name, b.Pattern, b.Operation)
 }
 
-// String is the binding as a plan row shows it: "allow READ on topic orders (literal) from *".
+// String is the binding as a plan row shows it: "allow read on topic orders (literal) from *".
 func (b Binding) String() string {
-	return fmt.Sprintf("%s %s on %s %s (%s) from %s", strings.ToLower(b.Permission.String()), b.Operation,
-		strings.ToLower(b.Resource.String()), b.Name, strings.ToLower(b.Pattern.String()), b.Host)
+	return fmt.Sprintf("%s %s on %s %s (%s) from %s", acl.PermissionName(b.Permission), acl.OperationName(b.Operation),
+		acl.TypeName(b.Resource), b.Name, acl.PatternName(b.Pattern), b.Host)
 }
 
 const aclKeys = "principal, host, permission, resource, name, pattern, operations"
@@ -48,7 +49,7 @@ func (p *parser) acls(items []*yaml.Node) []ACLSpec {
 	seen := map[string]int{}
 	for _, it := range items {
 		b := Binding{Host: "*", Permission: kmsg.ACLPermissionTypeAllow, Pattern: kmsg.ACLResourcePatternTypeLiteral}
-		var ops []kmsg.ACLOperation
+		var ops []opAt
 		p.fields(it, "acl", aclKeys, func(k, v *yaml.Node) bool {
 			if k.Value == "operations" {
 				ops = p.operations(k, v)
@@ -61,7 +62,7 @@ func (p *parser) acls(items []*yaml.Node) []ACLSpec {
 		}
 		spec := ACLSpec{Line: it.Line}
 		for _, op := range ops {
-			b.Operation = op
+			b.Operation = op.op
 			if prev, dup := seen[b.key()]; dup {
 				p.add(it.Line, "the ACL %s for %s is listed twice (first at line %d)", b, b.Principal, prev)
 				continue
@@ -91,19 +92,17 @@ func (p *parser) aclField(b *Binding, k, v *yaml.Node) bool {
 	case "name":
 		b.Name = s
 	case "permission":
-		b.Permission, err = kmsg.ParseACLPermissionType(s)
-		if err != nil || b.Permission < kmsg.ACLPermissionTypeDeny {
-			p.add(v.Line, "permission %q: use allow or deny", s)
+		if b.Permission, err = acl.ParsePermission(s, false); err != nil {
+			p.add(v.Line, "%v", err)
 		}
 	case "resource":
-		b.Resource, err = kmsg.ParseACLResourceType(s)
-		if err != nil || b.Resource < kmsg.ACLResourceTypeTopic {
-			p.add(v.Line, "resource %q: use topic, group, cluster, transactional_id or delegation_token", s)
+		if b.Resource, err = acl.ParseType(s); err != nil {
+			p.add(v.Line, "%v", err)
+			b.Resource = kmsg.ACLResourceTypeAny // reported: aclComplete says no more of it
 		}
 	case "pattern":
-		b.Pattern, err = kmsg.ParseACLResourcePatternType(s)
-		if err != nil || (b.Pattern != kmsg.ACLResourcePatternTypeLiteral && b.Pattern != kmsg.ACLResourcePatternTypePrefixed) {
-			p.add(v.Line, "pattern %q: use literal or prefixed", s)
+		if b.Pattern, err = acl.ParsePattern(s, false); err != nil {
+			p.add(v.Line, "%v", err)
 		}
 	default:
 		return false
@@ -111,29 +110,35 @@ func (p *parser) aclField(b *Binding, k, v *yaml.Node) bool {
 	return true
 }
 
-func (p *parser) operations(k, v *yaml.Node) []kmsg.ACLOperation {
+// opAt is an operation of an entry and the line it is on.
+type opAt struct {
+	op   kmsg.ACLOperation
+	line int
+}
+
+func (p *parser) operations(k, v *yaml.Node) []opAt {
 	items := []*yaml.Node{v}
 	if v.Kind == yaml.SequenceNode {
 		items = v.Content
 	}
-	var ops []kmsg.ACLOperation
+	var ops []opAt
 	for _, it := range items {
 		s, ok := p.scalar(k, it)
 		if !ok {
 			continue
 		}
-		op, err := kmsg.ParseACLOperation(s)
-		if err != nil || op < kmsg.ACLOperationAll {
-			p.add(it.Line, "operation %q: use all, read, write, create, delete, alter, describe, cluster_action, describe_configs, alter_configs, idempotent_write, create_tokens or describe_tokens", s)
+		op, err := acl.ParseOperation(s, false)
+		if err != nil {
+			p.add(it.Line, "%v", err)
 			continue
 		}
-		ops = append(ops, op)
+		ops = append(ops, opAt{op, it.Line})
 	}
 	return ops
 }
 
 // aclComplete checks an entry's required keys.
-func (p *parser) aclComplete(line int, b *Binding, ops []kmsg.ACLOperation) bool {
+func (p *parser) aclComplete(line int, b *Binding, ops []opAt) bool {
 	ok := true
 	if i := strings.IndexByte(b.Principal, ':'); i <= 0 || i == len(b.Principal)-1 {
 		p.add(line, "an acl needs a principal like User:orders-app (got %q)", b.Principal)
@@ -142,13 +147,21 @@ func (p *parser) aclComplete(line int, b *Binding, ops []kmsg.ACLOperation) bool
 	if b.Resource == kmsg.ACLResourceTypeCluster && b.Name == "" {
 		b.Name = "kafka-cluster"
 	}
-	if b.Resource == 0 || b.Name == "" {
+	if b.Resource == kmsg.ACLResourceTypeAny {
+		ok = false
+	} else if b.Resource == 0 || b.Name == "" {
 		p.add(line, "an acl needs a resource and its name (resource: topic, name: orders)")
 		ok = false
 	}
 	if len(ops) == 0 {
 		p.add(line, "an acl needs operations (e.g. operations: [read, describe])")
 		ok = false
+	}
+	for _, op := range ops {
+		if b.Resource > kmsg.ACLResourceTypeAny && !acl.Supports(b.Resource, op.op) {
+			p.add(op.line, "operation %s does not apply to a %s: use %s", acl.OperationName(op.op), acl.TypeName(b.Resource), strings.Join(acl.SupportedOperations(b.Resource), ", "))
+			ok = false
+		}
 	}
 	return ok
 }

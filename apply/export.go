@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/kafkit/kafkit/acl"
 	"github.com/kafkit/kafkit/internal/cmdutil"
 	"github.com/kafkit/kafkit/topic"
 )
@@ -193,13 +194,13 @@ func exportACLs(ctx context.Context, adm *cmdutil.Admin) (*yaml.Node, error) {
 		b := bs[0]
 		ops := make([]*yaml.Node, len(bs))
 		for i, x := range bs {
-			ops[i] = str(strings.ToLower(x.Operation.String()))
+			ops[i] = str(acl.OperationName(x.Operation))
 		}
 		opsNode := seq(ops)
 		opsNode.Style = yaml.FlowStyle
 		items = append(items, mapping(str("principal"), str(b.Principal), str("host"), str(b.Host),
-			str("permission"), str(strings.ToLower(b.Permission.String())), str("resource"), str(strings.ToLower(b.Resource.String())),
-			str("name"), str(b.Name), str("pattern"), str(strings.ToLower(b.Pattern.String())), str("operations"), opsNode))
+			str("permission"), str(acl.PermissionName(b.Permission)), str("resource"), str(acl.TypeName(b.Resource)),
+			str("name"), str(b.Name), str("pattern"), str(acl.PatternName(b.Pattern)), str("operations"), opsNode))
 	}
 	return seq(items), nil
 }

@@ -21,8 +21,10 @@ func TestParseErrors(t *testing.T) {
 		{"bad mechanism", "users:\n  - name: a\n    mechanism: MD5\n    password_env: X\n", []string{`f.yaml:3: mechanism "MD5"`}},
 		{"principal without a type", "acls:\n  - principal: alice\n    resource: topic\n    name: t\n    operations: [read]\n", []string{
 			`f.yaml:2: an acl needs a principal like User:orders-app (got "alice")`}},
-		{"unknown operation", "acls:\n  - principal: User:a\n    resource: topic\n    name: t\n    operations: [read, fly]\n", []string{`f.yaml:5: operation "fly"`}},
-		{"unknown resource", "acls:\n  - principal: User:a\n    resource: table\n    name: t\n    operations: [read]\n", []string{`f.yaml:3: resource "table"`}},
+		{"unknown operation", "acls:\n  - principal: User:a\n    resource: topic\n    name: t\n    operations: [read, fly]\n", []string{`f.yaml:5: unknown operation "fly": use one of all, read,`}},
+		{"operation the resource type lacks", "acls:\n  - principal: User:a\n    resource: group\n    name: g\n    operations:\n      - read\n      - write\n", []string{
+			"f.yaml:7: operation write does not apply to a group: use all, alter-configs, delete, describe, describe-configs, read"}},
+		{"unknown resource", "acls:\n  - principal: User:a\n    resource: table\n    name: t\n    operations: [read]\n", []string{`f.yaml:3: unknown resource type "table": use one of topic, group`}},
 		{"any is not an operation to grant", "acls:\n  - principal: User:a\n    resource: topic\n    name: t\n    operations: any\n", []string{`operation "any"`}},
 		{"duplicate acl", "acls:\n  - principal: User:a\n    resource: topic\n    name: t\n    operations: [read, read]\n", []string{"is listed twice"}},
 		{"quota not a number", "quotas:\n  - user: a\n    producer_byte_rate: fast\n", []string{`f.yaml:3: producer_byte_rate must be a number of at least 0, got "fast"`}},
@@ -55,11 +57,11 @@ users:
 acls:
   - principal: User:app
     resource: cluster
-    operations: [idempotent_write]
+    operations: [IdempotentWrite]
   - principal: User:app
     host: 10.0.0.1
     permission: deny
-    resource: transactional_id
+    resource: TRANSACTIONAL_ID
     name: app-
     pattern: prefixed
     operations: [write, describe]

@@ -26,8 +26,8 @@ func TestACLPlan(t *testing.T) {
 	other.Principal = "User:b"
 	s := &aclsSection{want: []ACLSpec{{Bindings: []Binding{read, write}}}, prune: true, actual: []Binding{read, stale, other}}
 	got := rowsString(s.plan())
-	want := "acl User:a create_acl allow WRITE on topic t (literal) from *\n" +
-		"acl User:a delete_acl allow READ on topic old (literal) from *\n" // User:b is not the file's: kept
+	want := "acl User:a create_acl allow write on topic t (literal) from *\n" +
+		"acl User:a delete_acl allow read on topic old (literal) from *\n" // User:b is not the file's: kept
 	if got != want {
 		t.Errorf("plan:\n%s\nwant:\n%s", got, want)
 	}
