@@ -8,6 +8,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/kafkit/kafkit/internal/cmdutil"
+	"github.com/kafkit/kafkit/internal/outcome"
 	"github.com/kafkit/kafkit/internal/output"
 	"github.com/kafkit/kafkit/internal/text"
 )
@@ -95,7 +96,7 @@ func createRun(ctx context.Context, opts *createOptions) error {
 	if err := opts.Printer.Print(opts.IO.Out, rows, func(t *output.Text) error { return printRows(t, rows, true) }); err != nil {
 		return err
 	}
-	return finish(opts.IO, rows, opts.DryRun, resWouldCreate)
+	return finish(opts.IO, rows, opts.DryRun)
 }
 
 // existingFilter selects what create must compare with: the one principal's ACLs when all
@@ -126,9 +127,9 @@ func planCreate(want, existing []Binding, dryRun bool) []Row {
 		rows[i] = RowOf(b)
 		switch {
 		case have[b]:
-			rows[i].Result = resExists
+			rows[i].Result = outcome.Exists
 		case dryRun:
-			rows[i].Result = resWouldCreate
+			rows[i].Result = outcome.WouldCreate
 		}
 	}
 	return rows
@@ -151,9 +152,9 @@ func executeCreate(ctx context.Context, r kmsg.Requestor, bs []Binding, rows []R
 		return err
 	}
 	for j, e := range errs {
-		rows[idx[j]].Result = resCreated
+		rows[idx[j]].Result = outcome.Created
 		if e != nil {
-			rows[idx[j]].Result, rows[idx[j]].Error = resFailed, e.Error()
+			rows[idx[j]].Result, rows[idx[j]].Error = outcome.Failed, e.Error()
 		}
 	}
 	return nil
@@ -161,51 +162,13 @@ func executeCreate(ctx context.Context, r kmsg.Requestor, bs []Binding, rows []R
 
 // finish writes the summary on stderr and picks the exit: 1 when an ACL failed (each listed),
 // 3 for a dry run that would change something.
-func finish(io *cmdutil.IOStreams, rows []Row, dryRun bool, would string) error {
-	counts := map[string]int{}
+func finish(io *cmdutil.IOStreams, rows []Row, dryRun bool) error {
 	for _, r := range rows {
-		counts[r.Result]++
-		if r.Result == resFailed {
+		if r.Result == outcome.Failed {
 			fmt.Fprintf(io.ErrOut, "failed: %s %s %s %s %s %s from %s: %s\n", r.Permission, r.Principal, r.Operation, r.ResourceType, text.Safe(r.ResourceName), r.PatternType, r.Host, r.Error)
 		}
 	}
-	fmt.Fprintln(io.ErrOut, summary(counts, dryRun))
-	switch {
-	case counts[resFailed] > 0:
-		return cmdutil.SilentError
-	case dryRun && counts[would] > 0:
-		return cmdutil.CheckFailed("")
-	}
-	return nil
-}
-
-func summary(c map[string]int, dryRun bool) string {
-	var parts []string
-	add := func(n int, format string) {
-		if n > 0 {
-			parts = append(parts, fmt.Sprintf(format, text.Count(n, "ACL")))
-		}
-	}
-	add(c[resCreated], "created %s")
-	add(c[resWouldCreate], "would create %s")
-	add(c[resExists], "%s already existed")
-	add(c[resDeleted], "deleted %s")
-	add(c[resWouldDelete], "would delete %s")
-	add(c[resFailed], "%s failed")
-	s := "nothing to do"
-	if len(parts) > 0 {
-		s = joinParts(parts)
-	}
-	if dryRun {
-		s += " (dry run: checked against the cluster's ACLs, not by the broker)"
-	}
-	return s
-}
-
-func joinParts(p []string) string {
-	out := p[0]
-	for _, s := range p[1:] {
-		out += ", " + s
-	}
-	return out
+	t := outcome.Count(rows, func(r Row) string { return r.Result })
+	fmt.Fprintln(io.ErrOut, t.Line("ACL", dryRun, "checked against the cluster's ACLs, not by the broker"))
+	return t.Exit(dryRun)
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/kafkit/kafkit/internal/cmdutil"
+	"github.com/kafkit/kafkit/internal/outcome"
 	"github.com/kafkit/kafkit/internal/output"
 	"github.com/kafkit/kafkit/internal/text"
 )
@@ -96,7 +97,7 @@ func deleteRun(ctx context.Context, opts *deleteOptions) error {
 	}
 	rows := Rows(matched)
 	for i := range rows {
-		rows[i].Result = resWouldDelete
+		rows[i].Result = outcome.WouldDelete
 	}
 	if !opts.DryRun {
 		if err := executeDelete(ctx, adm, matched, rows); err != nil {
@@ -106,7 +107,7 @@ func deleteRun(ctx context.Context, opts *deleteOptions) error {
 	if err := opts.Printer.Print(opts.IO.Out, rows, func(t *output.Text) error { return printRows(t, rows, true) }); err != nil {
 		return err
 	}
-	return finish(opts.IO, rows, opts.DryRun, resWouldDelete)
+	return finish(opts.IO, rows, opts.DryRun)
 }
 
 // confirmDelete shows the matching ACLs on stderr and asks, unless --yes or --dry-run.
@@ -135,15 +136,15 @@ func executeDelete(ctx context.Context, r kmsg.Requestor, matched []Binding, row
 		return err
 	}
 	for i, d := range res {
-		rows[i].Result = resDeleted
+		rows[i].Result = outcome.Deleted
 		switch {
 		case d.Err != nil:
-			rows[i].Result, rows[i].Error = resFailed, d.Err.Error()
+			rows[i].Result, rows[i].Error = outcome.Failed, d.Err.Error()
 		case len(d.Matched) == 0:
-			rows[i].Result, rows[i].Error = resFailed, "not found (deleted meanwhile?)"
+			rows[i].Result, rows[i].Error = outcome.Failed, "not found (deleted meanwhile?)"
 		default:
 			if e := errors.Join(d.Errs...); e != nil {
-				rows[i].Result, rows[i].Error = resFailed, e.Error()
+				rows[i].Result, rows[i].Error = outcome.Failed, e.Error()
 			}
 		}
 	}

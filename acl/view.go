@@ -18,16 +18,6 @@ type Row struct {
 	Error        string `json:"error,omitempty"`
 }
 
-// The result words, the same as topic's.
-const (
-	resCreated     = "created"
-	resWouldCreate = "would_create"
-	resExists      = "exists"
-	resDeleted     = "deleted"
-	resWouldDelete = "would_delete"
-	resFailed      = "failed"
-)
-
 // RowOf is b in kafkit's words.
 func RowOf(b Binding) Row {
 	return Row{

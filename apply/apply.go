@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kafkit/kafkit/internal/cmdutil"
+	"github.com/kafkit/kafkit/internal/outcome"
 	"github.com/kafkit/kafkit/internal/output"
 	"github.com/kafkit/kafkit/internal/text"
 	"github.com/kafkit/kafkit/topic"
@@ -177,7 +178,7 @@ func Run(ctx context.Context, o *Options) error {
 	if o.Desired.HasTopics {
 		topicRows, topicErr = o.applyTopics(ctx)
 	}
-	if !o.DryRun && (topicErr == nil || isCheckFailed(topicErr)) {
+	if !o.DryRun && (topicErr == nil || outcome.IsCheckFailed(topicErr)) {
 		s.execute(ctx, adm, false)
 	} else if o.DryRun {
 		s.execute(ctx, adm, true)
@@ -252,15 +253,10 @@ func (o *Options) applyTopics(ctx context.Context) ([]Action, error) {
 			return nil
 		},
 	})
-	if err != nil && !isCheckFailed(err) {
+	if err != nil && !outcome.IsCheckFailed(err) {
 		_, _ = o.IO.ErrOut.Write(talk.Bytes())
 	}
 	return rows, err
-}
-
-func isCheckFailed(err error) bool {
-	var e *cmdutil.ExitError
-	return errors.As(err, &e) && e.Code == cmdutil.ExitCheckFailed
 }
 
 // finish prints the plan with its results and picks the exit: a failure (1), a dry run with
@@ -271,7 +267,7 @@ func (o *Options) finish(rows []Action, topicErr error) error {
 		return err
 	}
 	switch {
-	case topicErr != nil && !isCheckFailed(topicErr):
+	case topicErr != nil && !outcome.IsCheckFailed(topicErr):
 		if !o.DryRun && r.Changes > len(rowsOfKind(rows, kindTopic)) {
 			fmt.Fprintln(o.IO.ErrOut, "the topics could not be applied, so users, ACLs, quotas and broker configs were not sent")
 		}

@@ -9,6 +9,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/kafkit/kafkit/internal/cmdutil"
+	"github.com/kafkit/kafkit/internal/outcome"
 	"github.com/kafkit/kafkit/internal/output"
 )
 
@@ -53,7 +54,7 @@ func Execute(ctx context.Context, adm *cmdutil.Admin, r Resource, plan []Action,
 		switch {
 		case a.Result != "":
 		case rerr != nil:
-			a.Result, a.Error = ResFailed, rerr.Error()
+			a.Result, a.Error = outcome.Failed, rerr.Error()
 		default:
 			a.Result = done(a.Op == "delete", dryRun)
 		}
@@ -64,13 +65,13 @@ func Execute(ctx context.Context, adm *cmdutil.Admin, r Resource, plan []Action,
 func done(del, dryRun bool) string {
 	switch {
 	case del && dryRun:
-		return ResWouldDelete
+		return outcome.WouldDelete
 	case del:
-		return ResDeleted
+		return outcome.Deleted
 	case dryRun:
-		return ResWouldAlter
+		return outcome.WouldAlter
 	}
-	return ResAltered
+	return outcome.Altered
 }
 
 // PrintPlan prints one row per key (KEY OP FROM TO RESULT ERROR), or the actions as JSON/YAML.
@@ -90,9 +91,9 @@ func Finish(out *cmdutil.IOStreams, r Resource, plan []Action, ok, dryRun bool) 
 	var changed, failed int
 	for _, a := range plan {
 		switch a.Result {
-		case ResFailed:
+		case outcome.Failed:
 			failed++
-		case ResUnchanged:
+		case outcome.Unchanged:
 		default:
 			changed++
 		}
@@ -102,13 +103,7 @@ func Finish(out *cmdutil.IOStreams, r Resource, plan []Action, ok, dryRun bool) 
 		suffix = " (dry run: validated by the broker, nothing changed)"
 	}
 	fmt.Fprintf(out.ErrOut, "%s: %d of %d configs changed, %d failed%s\n", r, changed, len(plan), failed, suffix)
-	switch {
-	case !ok:
-		return cmdutil.SilentError
-	case dryRun && changed > 0:
-		return cmdutil.CheckFailed("")
-	}
-	return nil
+	return outcome.Exit(!ok, dryRun && changed > 0)
 }
 
 // PrintEntries prints configs as KEY VALUE SOURCE (wide adds READ-ONLY and SYNONYMS), or JSON.

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/kafkit/kafkit/internal/cmdutil"
+	"github.com/kafkit/kafkit/internal/outcome"
 )
 
 // Change is what --set and --delete ask for.
@@ -57,16 +58,6 @@ type Action struct {
 	value  *string
 }
 
-// The result words, as topic's change engine uses them.
-const (
-	ResAltered     = "altered"
-	ResWouldAlter  = "would_alter"
-	ResDeleted     = "deleted"
-	ResWouldDelete = "would_delete"
-	ResUnchanged   = "unchanged"
-	ResFailed      = "failed"
-)
-
 // Rules say what the planner may check before sending: Known holds every config the resource
 // type has (nil: the broker decides, as for client-metrics and groups), with its read-only flag.
 type Rules struct {
@@ -96,7 +87,7 @@ func Plan(r Resource, current []Entry, rules Rules, c Change) ([]Action, error) 
 		if cur.Sensitive || (rules.Known != nil && rules.Known[k].Sensitive) {
 			a.To = "(sensitive)"
 		} else if had && cur.Value != nil && *cur.Value == v {
-			a.Result = ResUnchanged
+			a.Result = outcome.Unchanged
 		}
 		plan = append(plan, a)
 	}
@@ -104,7 +95,7 @@ func Plan(r Resource, current []Entry, rules Rules, c Change) ([]Action, error) 
 		cur, had := own[k]
 		a := Action{Key: k, Op: "delete", From: shownOrUnset(cur, had), To: "(default)"}
 		if !had {
-			a.Result = ResUnchanged
+			a.Result = outcome.Unchanged
 		}
 		plan = append(plan, a)
 	}

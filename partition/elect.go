@@ -48,7 +48,6 @@ const (
 	resElected    = "elected"
 	resWouldElect = "would_elect"
 	resNotNeeded  = "not_needed"
-	resFailed     = "failed"
 )
 
 const electLong = `Elect partition leaders (ElectLeaders, as kafka-leader-election.sh does).

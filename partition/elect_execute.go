@@ -11,6 +11,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kerr"
 
 	"github.com/kafkit/kafkit/internal/cmdutil"
+	"github.com/kafkit/kafkit/internal/outcome"
 	"github.com/kafkit/kafkit/internal/output"
 	"github.com/kafkit/kafkit/internal/text"
 )
@@ -50,7 +51,7 @@ func applyElectResults(plan []Election, rs kadm.ElectLeadersResults) {
 		r, ok := rs[e.Topic][e.Partition]
 		switch {
 		case !ok:
-			e.Result, e.Error, e.Detail = resFailed, "no answer for this partition", "run the command again"
+			e.Result, e.Error, e.Detail = outcome.Failed, "no answer for this partition", "run the command again"
 		case r.Err == nil:
 			e.Result, e.Detail = resElected, ""
 		case errors.Is(r.Err, kerr.ElectionNotNeeded):
@@ -60,7 +61,7 @@ func applyElectResults(plan []Election, rs kadm.ElectLeadersResults) {
 				e.Detail = "a valid leader is already elected"
 			}
 		default:
-			e.Result, e.Error, e.Detail = resFailed, electError(r), electHint(r.Err, e)
+			e.Result, e.Error, e.Detail = outcome.Failed, electError(r), electHint(r.Err, e)
 		}
 	}
 }
@@ -135,22 +136,16 @@ func electTable(t *output.Text, plan []Election) error {
 // electSummary prints the counts on stderr and maps the outcome to the exit code: 1 when a
 // partition failed, 3 for a dry run that would elect.
 func electSummary(opts *electOptions, plan []Election) error {
-	el, would, nn, failed := count(plan, resElected), count(plan, resWouldElect), count(plan, resNotNeeded), count(plan, resFailed)
+	el, would, nn, failed := count(plan, resElected), count(plan, resWouldElect), count(plan, resNotNeeded), count(plan, outcome.Failed)
 	suffix := ""
 	if opts.DryRun {
 		suffix = " (dry run)"
 	}
 	fmt.Fprintf(opts.IO.ErrOut, "%s: %d elected, %d would be elected, %d not needed, %d failed%s\n", text.Count(len(plan), "partition"), el, would, nn, failed, suffix)
 	for _, e := range plan {
-		if e.Result == resFailed {
+		if e.Result == outcome.Failed {
 			fmt.Fprintf(opts.IO.ErrOut, "error: %s:%d: %s: %s\n", text.Safe(e.Topic), e.Partition, e.Error, e.Detail)
 		}
 	}
-	switch {
-	case failed > 0:
-		return cmdutil.SilentError
-	case opts.DryRun && would > 0:
-		return cmdutil.CheckFailed("")
-	}
-	return nil
+	return outcome.Exit(failed > 0, opts.DryRun && would > 0)
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kerr"
 
 	"github.com/kafkit/kafkit/internal/cmdutil"
+	"github.com/kafkit/kafkit/internal/outcome"
 	"github.com/kafkit/kafkit/internal/testkit"
 )
 
@@ -97,7 +98,7 @@ func TestApplyElectResults(t *testing.T) {
 		2: {Topic: "t", Partition: 2, Err: kerr.PreferredLeaderNotAvailable},
 		3: {Topic: "t", Partition: 3, Err: kerr.ElectionNotNeeded},
 	}})
-	if plan[1].Result != resElected || plan[2].Result != resFailed || !strings.Contains(plan[2].Detail, "preferred replica 3 is not in the ISR") || plan[3].Result != resNotNeeded {
+	if plan[1].Result != resElected || plan[2].Result != outcome.Failed || !strings.Contains(plan[2].Detail, "preferred replica 3 is not in the ISR") || plan[3].Result != resNotNeeded {
 		t.Errorf("%+v", plan)
 	}
 }
@@ -158,7 +159,7 @@ $`)
 
 func TestElectSummaryExit(t *testing.T) {
 	ios, _, _, errOut := cmdutil.Test()
-	plan := []Election{{Topic: "t", Partition: 0, Result: resWouldElect}, {Topic: "t", Partition: 1, Result: resFailed, Error: "PREFERRED_LEADER_NOT_AVAILABLE", Detail: "start it"}}
+	plan := []Election{{Topic: "t", Partition: 0, Result: resWouldElect}, {Topic: "t", Partition: 1, Result: outcome.Failed, Error: "PREFERRED_LEADER_NOT_AVAILABLE", Detail: "start it"}}
 	if err := electSummary(&electOptions{IO: ios}, plan); cmdutil.ExitCode(err) != 1 || !strings.Contains(errOut.String(), "error: t:1: PREFERRED_LEADER_NOT_AVAILABLE: start it") {
 		t.Errorf("failed: %v %q", err, errOut)
 	}

@@ -10,17 +10,8 @@ import (
 	"github.com/twmb/franz-go/pkg/kerr"
 
 	"github.com/kafkit/kafkit/internal/cmdutil"
+	"github.com/kafkit/kafkit/internal/outcome"
 	"github.com/kafkit/kafkit/internal/output"
-)
-
-// The result words, the same as topic's change engine uses.
-const (
-	resAltered     = "altered"
-	resWouldAlter  = "would_alter"
-	resDeleted     = "deleted"
-	resWouldDelete = "would_delete"
-	resUnchanged   = "unchanged"
-	resFailed      = "failed"
 )
 
 // Action is one entity's planned change and, after execution, its result.
@@ -54,7 +45,7 @@ func planSet(es []kadm.ClientQuotaEntity, want map[string]float64, current map[s
 			a.Changes = append(a.Changes, fmt.Sprintf("%s: %s -> %s", k, from, FormatValue(want[k])))
 		}
 		if len(a.Ops) == 0 {
-			a.Result = resUnchanged
+			a.Result = outcome.Unchanged
 		}
 		plan = append(plan, a)
 	}
@@ -78,7 +69,7 @@ func planDelete(es []kadm.ClientQuotaEntity, keys []string, current map[string]m
 			}
 		}
 		if len(a.Ops) == 0 {
-			a.Result = resUnchanged
+			a.Result = outcome.Unchanged
 		}
 		plan = append(plan, a)
 	}
@@ -116,14 +107,14 @@ func execute(ctx context.Context, adm *cmdutil.Admin, plan []Action, dryRun bool
 		}
 		a := &plan[i]
 		if r.Err != nil {
-			a.Result, a.Error, ok = resFailed, errText(r.Err, r.ErrMessage), false
+			a.Result, a.Error, ok = outcome.Failed, errText(r.Err, r.ErrMessage), false
 			continue
 		}
 		a.Result = doneWord(a.remove, dryRun)
 	}
 	for i := range plan {
 		if plan[i].Result == "" { // the broker did not answer for it
-			plan[i].Result, plan[i].Error, ok = resFailed, "no answer from the broker for this entity", false
+			plan[i].Result, plan[i].Error, ok = outcome.Failed, "no answer from the broker for this entity", false
 		}
 	}
 	return ok, true, nil
@@ -132,13 +123,13 @@ func execute(ctx context.Context, adm *cmdutil.Admin, plan []Action, dryRun bool
 func doneWord(remove, dryRun bool) string {
 	switch {
 	case remove && dryRun:
-		return resWouldDelete
+		return outcome.WouldDelete
 	case remove:
-		return resDeleted
+		return outcome.Deleted
 	case dryRun:
-		return resWouldAlter
+		return outcome.WouldAlter
 	}
-	return resAltered
+	return outcome.Altered
 }
 
 // errText is the broker's error as a person reads it: the code's name and the broker's own
@@ -171,9 +162,9 @@ func finish(io *cmdutil.IOStreams, plan []Action, ok, dryRun bool) error {
 	var changed, failed int
 	for _, a := range plan {
 		switch a.Result {
-		case resFailed:
+		case outcome.Failed:
 			failed++
-		case resUnchanged:
+		case outcome.Unchanged:
 		default:
 			changed++
 		}
@@ -183,11 +174,5 @@ func finish(io *cmdutil.IOStreams, plan []Action, ok, dryRun bool) error {
 		suffix = " (dry run: validated by the broker, nothing changed)"
 	}
 	fmt.Fprintf(io.ErrOut, "%d of %d entities changed, %d failed%s\n", changed, len(plan), failed, suffix)
-	switch {
-	case !ok:
-		return cmdutil.SilentError
-	case dryRun && changed > 0:
-		return cmdutil.CheckFailed("")
-	}
-	return nil
+	return outcome.Exit(!ok, dryRun && changed > 0)
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kadm"
 
 	"github.com/kafkit/kafkit/internal/cmdutil"
+	"github.com/kafkit/kafkit/internal/outcome"
 	"github.com/kafkit/kafkit/internal/output"
 	"github.com/kafkit/kafkit/internal/testkit"
 )
@@ -89,7 +90,7 @@ func TestPlanSetAndDelete(t *testing.T) {
 		t.Errorf("set plan: %+v", plan)
 	}
 	plan = planSet([]kadm.ClientQuotaEntity{e}, map[string]float64{"producer_byte_rate": 1024}, current)
-	if plan[0].Result != resUnchanged {
+	if plan[0].Result != outcome.Unchanged {
 		t.Errorf("unchanged plan: %+v", plan)
 	}
 	plan = planDelete([]kadm.ClientQuotaEntity{e}, nil, current)
@@ -97,7 +98,7 @@ func TestPlanSetAndDelete(t *testing.T) {
 		t.Errorf("delete all: %+v", plan[0].Changes)
 	}
 	plan = planDelete([]kadm.ClientQuotaEntity{e}, []string{"request_percentage"}, current)
-	if plan[0].Result != resUnchanged {
+	if plan[0].Result != outcome.Unchanged {
 		t.Errorf("delete unset key: %+v", plan)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kadm"
 
 	"github.com/kafkit/kafkit/internal/cmdutil"
+	"github.com/kafkit/kafkit/internal/outcome"
 	"github.com/kafkit/kafkit/internal/output"
 	"github.com/kafkit/kafkit/internal/text"
 )
@@ -150,7 +151,7 @@ func alterRun(ctx context.Context, opts *alterOptions) error {
 	if err := printAlter(opts, alterView(plan)); err != nil {
 		return err
 	}
-	return reportFailures(opts.IO, failures(plan), countResult(plan, resSkipped))
+	return reportFailures(opts.IO, failures(plan), countResult(plan, outcome.Skipped))
 }
 
 // fetchAlterState reads the named topics and their configs, and refuses unknown topics and
@@ -220,7 +221,7 @@ func planAlterPartitions(topic string, cur, want int) (Action, error) {
 	case want < cur:
 		return a, fmt.Errorf("cannot decrease the partitions of topic %q from %d to %d: Kafka cannot remove partitions; create a new topic with %d partitions and copy the data into it", topic, cur, want, want)
 	case want == cur:
-		a.Result = resUnchanged
+		a.Result = outcome.Unchanged
 	}
 	if why := growLimitRefusal(cur, want); why != "" {
 		return a, fmt.Errorf("topic %q: %s; nothing was changed", topic, why)
@@ -236,7 +237,7 @@ func planAlterRF(topic string, cur, want, brokers int) (Action, error) {
 	case want > brokers:
 		return a, cmdutil.UsageErrorf("topic %q: replication factor %d is more than the %s in the cluster; nothing was changed", topic, want, text.Count(brokers, "live broker"))
 	case want == cur:
-		a.Result = resUnchanged
+		a.Result = outcome.Unchanged
 	}
 	return a, nil
 }
@@ -278,15 +279,15 @@ func printAlter(opts *alterOptions, changes []AlteredTopic) error {
 			suffix = " (dry run: validated by the broker)"
 		}
 		for _, c := range changes {
-			if c.Result != resAltered && c.Result != resWouldAlter && c.Result != resUnchanged {
+			if c.Result != outcome.Altered && c.Result != outcome.WouldAlter && c.Result != outcome.Unchanged {
 				continue
 			}
 			switch {
-			case c.Change == "partitions" && c.Result == resUnchanged:
+			case c.Change == "partitions" && c.Result == outcome.Unchanged:
 				t.Linef("topic %q already has %s partitions", c.Topic, c.To)
 			case c.Change == "partitions":
 				t.Linef("topic %q: partitions %s -> %s%s", c.Topic, c.From, c.To, suffix)
-			case c.Change == actReplicationFactor && c.Result == resUnchanged:
+			case c.Change == actReplicationFactor && c.Result == outcome.Unchanged:
 				t.Linef("topic %q already has replication factor %s", c.Topic, c.To)
 			case c.Change == actReplicationFactor:
 				t.Linef("topic %q: replication factor %s -> %s%s", c.Topic, c.From, c.To, rfSuffix(opts))

@@ -13,6 +13,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kadm"
 
 	"github.com/kafkit/kafkit/internal/cmdutil"
+	"github.com/kafkit/kafkit/internal/outcome"
 	"github.com/kafkit/kafkit/internal/output"
 	"github.com/kafkit/kafkit/internal/text"
 )
@@ -288,7 +289,7 @@ func applyRun(ctx context.Context, opts *applyOptions) error {
 	if opts.DryRun || !sent {
 		return applyNotSent(opts, report, ok)
 	}
-	waitVisible(ctx, adm, st.m.Brokers, resultTopics(plan, resCreated), opts.Settle)
+	waitVisible(ctx, adm, st.m.Brokers, resultTopics(plan, outcome.Created), opts.Settle)
 	var rereadErr error
 	report.Remaining, rereadErr = opts.remaining(ctx, adm, ok)
 	report.Remaining = opts.stillMoving(report.Remaining, plan)
@@ -327,7 +328,7 @@ func applyNotSent(opts *applyOptions, r ApplyReport, ok bool) error {
 		return err
 	}
 	if !ok {
-		return reportFailures(opts.IO, failures(r.Actions), countResult(r.Actions, resSkipped))
+		return reportFailures(opts.IO, failures(r.Actions), countResult(r.Actions, outcome.Skipped))
 	}
 	fmt.Fprintf(opts.IO.ErrOut, "%s to apply (dry run: validated by the broker)\n", text.Count(r.Changes, "change"))
 	return cmdutil.CheckFailed("")
@@ -363,7 +364,7 @@ func (o *applyOptions) stillMoving(rem, plan []Action) []Action {
 	}
 	started := map[string]bool{}
 	for _, a := range plan {
-		if a.Action == actReplicationFactor && a.Result == resAltered {
+		if a.Action == actReplicationFactor && a.Result == outcome.Altered {
 			started[a.Topic] = true
 		}
 	}
@@ -383,7 +384,7 @@ func applyDone(opts *applyOptions, r ApplyReport, rereadErr error) error {
 		return err
 	}
 	ferr := reportFailures(opts.IO, failures(r.Actions), 0)
-	done := countResult(r.Actions, resCreated) + countResult(r.Actions, resAltered) + countResult(r.Actions, resDeleted)
+	done := countResult(r.Actions, outcome.Created) + countResult(r.Actions, outcome.Altered) + countResult(r.Actions, outcome.Deleted)
 	fmt.Fprintf(opts.IO.ErrOut, "applied %d of %s", done, text.Count(r.Changes, "change"))
 	switch {
 	case rereadErr != nil:

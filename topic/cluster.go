@@ -150,7 +150,7 @@ func actualConfigs(c topicConfigs) map[string]ActualConfig {
 func observeFailures(ctx context.Context, adm *cmdutil.Admin, plan []Action) {
 	var names []string
 	for _, a := range plan {
-		if a.failed() {
+		if a.IsFailed() {
 			names = append(names, a.Topic)
 		}
 	}
@@ -160,14 +160,14 @@ func observeFailures(ctx context.Context, adm *cmdutil.Admin, plan []Action) {
 	actual, _, err := fetchActual(ctx, adm, names)
 	if err != nil {
 		for i := range plan {
-			if plan[i].failed() {
+			if plan[i].IsFailed() {
 				plan[i].Actual = "nothing: the cluster could not be re-read (" + err.Error() + "); check with 'kafkit topic describe'"
 			}
 		}
 		return
 	}
 	for i := range plan {
-		if plan[i].failed() {
+		if plan[i].IsFailed() {
 			plan[i].Actual = observed(plan[i], actual)
 		}
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kadm"
 
 	"github.com/kafkit/kafkit/internal/cmdutil"
+	"github.com/kafkit/kafkit/internal/outcome"
 	"github.com/kafkit/kafkit/internal/output"
 	"github.com/kafkit/kafkit/internal/text"
 )
@@ -197,19 +198,19 @@ func createRun(ctx context.Context, opts *createOptions) error {
 	warnMixedNames(opts.IO, opts.Names)
 	plan := planCreate(opts, st)
 	for _, a := range plan {
-		if a.Result == resExists && len(a.Differences) > 0 {
+		if a.Result == outcome.Exists && len(a.Differences) > 0 {
 			warnf(opts.IO, "topic %q already exists and differs from what was asked: %s", a.Topic, strings.Join(a.Differences, "; "))
 		}
 	}
 	executePlan(ctx, adm, plan, opts.DryRun, st.defaultPartitions)
 	if !opts.DryRun {
-		waitVisible(ctx, adm, st.m.Brokers, resultTopics(plan, resCreated), 5*time.Second)
+		waitVisible(ctx, adm, st.m.Brokers, resultTopics(plan, outcome.Created), 5*time.Second)
 	}
 	results := createView(opts, plan, st.m)
 	if err := printCreate(opts, results); err != nil {
 		return err
 	}
-	return reportFailures(opts.IO, failures(plan), countResult(plan, resSkipped))
+	return reportFailures(opts.IO, failures(plan), countResult(plan, outcome.Skipped))
 }
 
 // fetchCreateState reads the metadata, the brokers and the configs of the named topics that
@@ -289,13 +290,13 @@ func planCreate(opts *createOptions, st createState) []Action {
 		}
 		switch {
 		case exists(st.m, n) && opts.IfNotExists:
-			a.Result = resExists
+			a.Result = outcome.Exists
 		case exists(st.m, n):
-			a.Result, a.Error = resFailed, "already exists (add --if-not-exists to accept an existing topic)"
+			a.Result, a.Error = outcome.Failed, "already exists (add --if-not-exists to accept an existing topic)"
 		case coll[n] != "":
-			a.Result, a.Error = resFailed, fmt.Sprintf("collides with the existing topic %q ('.' and '_' are the same in Kafka's metric names): Kafka refuses it", coll[n])
+			a.Result, a.Error = outcome.Failed, fmt.Sprintf("collides with the existing topic %q ('.' and '_' are the same in Kafka's metric names): Kafka refuses it", coll[n])
 		case dup:
-			a.Result, a.Error = resFailed, fmt.Sprintf("collides with %q in the same command ('.' and '_' are the same in Kafka's metric names): Kafka would create only one of them", other)
+			a.Result, a.Error = outcome.Failed, fmt.Sprintf("collides with %q in the same command ('.' and '_' are the same in Kafka's metric names): Kafka would create only one of them", other)
 		}
 		inReq[collisionKey(n)] = n
 		plan = append(plan, a)
@@ -373,11 +374,11 @@ func printCreate(opts *createOptions, all []CreatedTopic) error {
 		for _, r := range all {
 			shape := fmt.Sprintf("%s, replication factor %d", text.Count(int(r.Partitions), "partition"), r.ReplicationFactor)
 			switch r.Result {
-			case resCreated:
+			case outcome.Created:
 				t.Linef("created topic %q (%s)", r.Name, shape)
-			case resWouldCreate:
+			case outcome.WouldCreate:
 				t.Linef("would create topic %q (%s) (dry run: validated by the broker)", r.Name, shape)
-			case resExists:
+			case outcome.Exists:
 				t.Linef("topic %q already exists (%s)", r.Name, shape)
 			}
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kadm"
 
 	"github.com/kafkit/kafkit/internal/cmdutil"
+	"github.com/kafkit/kafkit/internal/outcome"
 	"github.com/kafkit/kafkit/internal/output"
 	"github.com/kafkit/kafkit/internal/text"
 )
@@ -119,7 +120,7 @@ func deleteRun(ctx context.Context, opts *deleteOptions) error {
 	if err := printDelete(opts, deleteView(plan)); err != nil {
 		return err
 	}
-	return reportFailures(opts.IO, failures(plan), countResult(plan, resSkipped))
+	return reportFailures(opts.IO, failures(plan), countResult(plan, outcome.Skipped))
 }
 
 // planDelete is delete's pure planner: a delete action per existing target (the --regex
@@ -149,7 +150,7 @@ func planDelete(opts *deleteOptions, m kadm.Metadata) ([]Action, error) {
 		plan = append(plan, Action{Topic: n, Action: actDeleteTopic, Detail: fmt.Sprintf("%s, replication factor %d", text.Count(len(td.Partitions), "partition"), replicationFactor(td))})
 	}
 	for _, n := range missing {
-		plan = append(plan, Action{Topic: n, Action: actDeleteTopic, Detail: "does not exist", Outcome: Outcome{Result: resNotFound}})
+		plan = append(plan, Action{Topic: n, Action: actDeleteTopic, Detail: "does not exist", Outcome: outcome.Outcome{Result: outcome.NotFound}})
 	}
 	sortActions(plan)
 	return plan, nil
@@ -206,11 +207,11 @@ func printDelete(opts *deleteOptions, results []DeletedTopic) error {
 	return opts.Printer.Print(opts.IO.Out, results, func(t *output.Text) error {
 		for _, r := range results {
 			switch r.Result {
-			case resDeleted:
+			case outcome.Deleted:
 				t.Linef("deleted topic %q", r.Name)
-			case resWouldDelete:
+			case outcome.WouldDelete:
 				t.Linef("would delete topic %q (dry run: checked against current metadata, not by the broker)", r.Name)
-			case resNotFound:
+			case outcome.NotFound:
 				t.Linef("topic %q does not exist (--if-exists)", r.Name)
 			}
 		}

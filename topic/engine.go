@@ -1,16 +1,15 @@
 package topic
 
-// The change engine's generic parts: the result vocabulary every changing verb reports, the
-// batch runner that validates a whole plan before it changes anything, and the per-item
-// partial-failure report. Nothing here knows about topics: ACLs, users, quotas and
-// reassignments can plug their own batches into runBatches (see the lead's note: this file is
-// meant to move to internal/ once a second family uses it).
+// The change engine's generic parts: the batch runner that validates a whole plan before it
+// changes anything, and the per-item partial-failure report. The result words, the summary
+// line and the exit codes every changing verb shares are internal/outcome's.
 
 import (
 	"context"
 	"fmt"
 
 	"github.com/kafkit/kafkit/internal/cmdutil"
+	"github.com/kafkit/kafkit/internal/outcome"
 	"github.com/kafkit/kafkit/internal/text"
 )
 
@@ -20,60 +19,6 @@ func wasWere(n int) string {
 	}
 	return "were"
 }
-
-// The result of one action, the same words in every verb and every output format.
-const (
-	resCreated     = "created"      // made
-	resWouldCreate = "would_create" // dry run: the broker validated it
-	resExists      = "exists"       // already there (create --if-not-exists)
-	resAltered     = "altered"
-	resWouldAlter  = "would_alter"
-	resUnchanged   = "unchanged" // already as asked: nothing to send
-	resDeleted     = "deleted"
-	resWouldDelete = "would_delete"
-	resNotFound    = "not_found" // delete --if-exists of a missing item
-	resFailed      = "failed"    // refused by the client-side checks or the broker
-	resSkipped     = "skipped"   // not sent because another action failed validation
-)
-
-// changeClass decides which result words an action gets.
-type changeClass int
-
-const (
-	classCreate changeClass = iota
-	classAlter
-	classDelete
-)
-
-// doneResult is the word for an action that succeeded: validated in a dry run, or applied.
-func doneResult(c changeClass, dryRun bool) string {
-	switch {
-	case c == classCreate && dryRun:
-		return resWouldCreate
-	case c == classCreate:
-		return resCreated
-	case c == classDelete && dryRun:
-		return resWouldDelete
-	case c == classDelete:
-		return resDeleted
-	case dryRun:
-		return resWouldAlter
-	}
-	return resAltered
-}
-
-// Outcome is the result of one planned action; it is embedded in each family's action type so
-// the JSON fields are the same everywhere ("result", "error").
-type Outcome struct {
-	Result string `json:"result,omitempty"`
-	Error  string `json:"error,omitempty"`
-}
-
-// pending reports whether the action still has to be sent (the planner left no result).
-func (o Outcome) pending() bool { return o.Result == "" }
-
-// failed reports whether the action failed.
-func (o Outcome) failed() bool { return o.Result == resFailed }
 
 // maxRecordsPerRequest is what Kafka 4.1's controller accepts in one user request: CreateTopics
 // counts one record per topic, per partition and per config (5,001 one-partition topics are
@@ -95,8 +40,8 @@ type Batch struct {
 
 // Tracker gives the batch runner the outcome and class of action i of a plan.
 type Tracker interface {
-	Outcome(i int) *Outcome
-	Class(i int) changeClass
+	Outcome(i int) *outcome.Outcome
+	Class(i int) outcome.Class
 }
 
 // Executor is what a family plugs into the engine: its plan's actions (Tracker) and the
@@ -121,7 +66,7 @@ func runPlan(ctx context.Context, e Executor, dryRun bool) (ok, sent bool) {
 func runBatches(ctx context.Context, batches []Batch, t Tracker, n int, dryRun bool) (ok, sent bool) {
 	ok = true
 	for i := 0; i < n; i++ {
-		ok = ok && !t.Outcome(i).failed()
+		ok = ok && !t.Outcome(i).IsFailed()
 	}
 	for _, b := range batches {
 		if b.ClientChecked {
@@ -134,11 +79,11 @@ func runBatches(ctx context.Context, batches []Batch, t Tracker, n int, dryRun b
 			for _, i := range b.Items {
 				o := t.Outcome(i)
 				switch {
-				case o.failed():
+				case o.IsFailed():
 				case !ok:
-					o.Result, o.Error = resSkipped, "not sent: another change failed validation"
+					o.Result, o.Error = outcome.Skipped, "not sent: another change failed validation"
 				default:
-					o.Result = doneResult(t.Class(i), true)
+					o.Result = outcome.Done(t.Class(i), true)
 				}
 			}
 		}
@@ -164,12 +109,12 @@ func sendBatch(ctx context.Context, b Batch, t Tracker, validateOnly bool) bool 
 		}
 		o := t.Outcome(i)
 		if e != nil {
-			o.Result, o.Error = resFailed, e.Error()
+			o.Result, o.Error = outcome.Failed, e.Error()
 			ok = false
 			continue
 		}
 		if !validateOnly {
-			o.Result = doneResult(t.Class(i), false)
+			o.Result = outcome.Done(t.Class(i), false)
 		}
 	}
 	return ok

@@ -13,6 +13,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/kafkit/kafkit/internal/cmdutil"
+	"github.com/kafkit/kafkit/internal/outcome"
 )
 
 // requestTimeoutMillis is the broker-side timeout of the change requests.
@@ -45,9 +46,9 @@ type topicExecutor struct {
 	reassign          reassignOptions
 }
 
-func (e topicExecutor) Outcome(i int) *Outcome  { return e.plan.Outcome(i) }
-func (e topicExecutor) Class(i int) changeClass { return e.plan.Class(i) }
-func (e topicExecutor) Len() int                { return len(e.plan) }
+func (e topicExecutor) Outcome(i int) *outcome.Outcome { return e.plan.Outcome(i) }
+func (e topicExecutor) Class(i int) outcome.Class      { return e.plan.Class(i) }
+func (e topicExecutor) Len() int                       { return len(e.plan) }
 func (e topicExecutor) Batches() []Batch {
 	return topicBatches(e.adm, e.plan, e.defaultPartitions, e.reassign)
 }
@@ -57,7 +58,7 @@ func (e topicExecutor) Batches() []Batch {
 func topicBatches(adm *cmdutil.Admin, plan []Action, defaultPartitions int, ro reassignOptions) []Batch {
 	var creates, parts, rfs, configs, deletes []int
 	for i, a := range plan {
-		if !a.pending() {
+		if !a.Pending() {
 			continue
 		}
 		switch a.Action {

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/kafkit/kafkit/internal/outcome"
 	"github.com/kafkit/kafkit/internal/text"
 )
 
@@ -54,7 +55,7 @@ type Action struct {
 	Detail string `json:"detail"`
 	// Result is the engine's word (created, would_create, altered, would_alter, deleted,
 	// would_delete, unchanged, exists, not_found, failed, skipped) and Error why it failed.
-	Outcome
+	outcome.Outcome
 	// Actual is what re-reading the cluster showed after this action failed, when the cluster
 	// changed anyway (e.g. "11 partitions").
 	Actual string `json:"actual,omitempty"`
@@ -75,14 +76,14 @@ type Action struct {
 }
 
 // class is the engine's change class of the action.
-func (a Action) class() changeClass {
+func (a Action) class() outcome.Class {
 	switch a.Action {
 	case actCreate:
-		return classCreate
+		return outcome.Create
 	case actDeleteTopic:
-		return classDelete
+		return outcome.Delete
 	}
-	return classAlter
+	return outcome.Alter
 }
 
 // what names the action in messages: "add_partitions", "set_config retention.ms".
@@ -96,14 +97,14 @@ func (a Action) what() string {
 // actions is a plan as the engine tracks it.
 type actions []Action
 
-func (p actions) Outcome(i int) *Outcome  { return &p[i].Outcome }
-func (p actions) Class(i int) changeClass { return p[i].class() }
+func (p actions) Outcome(i int) *outcome.Outcome { return &p[i].Outcome }
+func (p actions) Class(i int) outcome.Class      { return p[i].class() }
 
 // failures lists the failed actions for the partial-failure report.
 func failures(plan []Action) []Failure {
 	var fs []Failure
 	for _, a := range plan {
-		if a.failed() {
+		if a.IsFailed() {
 			fs = append(fs, Failure{Subject: fmt.Sprintf("topic %q", text.Safe(a.Topic)), What: a.what(), Error: a.Error, Actual: a.Actual})
 		}
 	}

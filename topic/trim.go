@@ -11,6 +11,7 @@ import (
 
 	"github.com/kafkit/kafkit/internal/cmdutil"
 	"github.com/kafkit/kafkit/internal/offsetspec"
+	"github.com/kafkit/kafkit/internal/outcome"
 	"github.com/kafkit/kafkit/internal/output"
 	"github.com/kafkit/kafkit/internal/text"
 )
@@ -266,18 +267,18 @@ func executeTrim(ctx context.Context, adm *cmdutil.Admin, opts *trimOptions, res
 		d, ok := rs.Lookup(opts.Topic, r.Partition)
 		switch {
 		case !ok && err != nil:
-			r.Result, r.Error = resFailed, err.Error()
+			r.Result, r.Error = outcome.Failed, err.Error()
 		case !ok:
-			r.Result, r.Error = resFailed, "no answer from the partition leader"
+			r.Result, r.Error = outcome.Failed, "no answer from the partition leader"
 		case d.Err != nil:
-			r.Result, r.Error = resFailed, kafkaErr(d.Err, "").Error()
+			r.Result, r.Error = outcome.Failed, kafkaErr(d.Err, "").Error()
 		default:
 			r.Result = "trimmed"
 			r.NewLogStart = d.LowWatermark
 			r.RecordsDeleted = max(d.LowWatermark-r.LogStart, 0)
 			res.RecordsDeleted += r.RecordsDeleted
 		}
-		if r.Result == resFailed {
+		if r.Result == outcome.Failed {
 			failed = true
 			errorf(opts.IO, "cannot trim topic %q partition %d: %s", opts.Topic, r.Partition, r.Error)
 		}

@@ -8,6 +8,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kadm"
 
 	"github.com/kafkit/kafkit/internal/cmdutil"
+	"github.com/kafkit/kafkit/internal/outcome"
 	"github.com/kafkit/kafkit/internal/output"
 	"github.com/kafkit/kafkit/internal/text"
 )
@@ -113,7 +114,7 @@ func planDelete(opts *deleteOptions, creds []Credential) []Change {
 		for _, c := range creds {
 			if c.User == u && (opts.Mechanism == "" || c.Mechanism == opts.Mechanism) {
 				found = true
-				out = append(out, Change{User: u, Mechanism: c.Mechanism, Iterations: c.Iterations, Result: resWouldDelete})
+				out = append(out, Change{User: u, Mechanism: c.Mechanism, Iterations: c.Iterations, Result: outcome.WouldDelete})
 			}
 		}
 		if !found {
@@ -122,7 +123,7 @@ func planDelete(opts *deleteOptions, creds []Credential) []Change {
 			if m != "" {
 				what = "no " + m + " credential"
 			}
-			out = append(out, Change{User: u, Mechanism: m, Result: resFailed, Error: "has " + what})
+			out = append(out, Change{User: u, Mechanism: m, Result: outcome.Failed, Error: "has " + what})
 		}
 	}
 	return out
@@ -131,7 +132,7 @@ func planDelete(opts *deleteOptions, creds []Credential) []Change {
 func confirmDelete(opts *deleteOptions, changes []Change) error {
 	n := 0
 	for _, c := range changes {
-		if c.Result == resWouldDelete {
+		if c.Result == outcome.WouldDelete {
 			n++
 		}
 	}
@@ -140,7 +141,7 @@ func confirmDelete(opts *deleteOptions, changes []Change) error {
 	}
 	fmt.Fprintf(opts.IO.ErrOut, "%s to delete:\n", text.Count(n, "credential"))
 	for _, c := range changes {
-		if c.Result == resWouldDelete {
+		if c.Result == outcome.WouldDelete {
 			fmt.Fprintf(opts.IO.ErrOut, "  %s %s\n", text.Safe(c.User), c.Mechanism)
 		}
 	}
@@ -169,11 +170,11 @@ func executeDelete(ctx context.Context, adm *cmdutil.Admin, changes []Change) er
 			r, ok := res[changes[i].User]
 			switch {
 			case !ok:
-				changes[i].Result, changes[i].Error = resFailed, "no answer from the broker for this user"
+				changes[i].Result, changes[i].Error = outcome.Failed, "no answer from the broker for this user"
 			case r.Err != nil:
-				changes[i].Result, changes[i].Error = resFailed, explain(r.Err, "change").Error()
+				changes[i].Result, changes[i].Error = outcome.Failed, explain(r.Err, "change").Error()
 			default:
-				changes[i].Result = resDeleted
+				changes[i].Result = outcome.Deleted
 			}
 		}
 	}
@@ -184,7 +185,7 @@ func deleteRound(changes []Change) []int {
 	seen := map[string]bool{}
 	var out []int
 	for i, c := range changes {
-		if c.Result == resWouldDelete && !seen[c.User] {
+		if c.Result == outcome.WouldDelete && !seen[c.User] {
 			seen[c.User] = true
 			out = append(out, i)
 		}

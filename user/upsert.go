@@ -9,19 +9,9 @@ import (
 	"github.com/twmb/franz-go/pkg/kadm"
 
 	"github.com/kafkit/kafkit/internal/cmdutil"
+	"github.com/kafkit/kafkit/internal/outcome"
 	"github.com/kafkit/kafkit/internal/output"
 	"github.com/kafkit/kafkit/internal/text"
-)
-
-// The result words (the same as topic's).
-const (
-	resCreated     = "created"
-	resWouldCreate = "would_create"
-	resUpdated     = "updated"
-	resWouldUpdate = "would_update"
-	resDeleted     = "deleted"
-	resWouldDelete = "would_delete"
-	resFailed      = "failed"
 )
 
 // Change is one credential's outcome in create, update and delete.
@@ -139,13 +129,13 @@ func planUpsert(opts *upsertOptions, creds []Credential) []Change {
 		_, exists := has(creds, u, mech)
 		switch {
 		case !opts.Update && exists:
-			c.Result, c.Error = resFailed, fmt.Sprintf("already has a %s credential: use kafkit user update to change the password", mech)
+			c.Result, c.Error = outcome.Failed, fmt.Sprintf("already has a %s credential: use kafkit user update to change the password", mech)
 		case opts.Update && !exists:
-			c.Result, c.Error = resFailed, fmt.Sprintf("has no %s credential: use kafkit user create", mech)
+			c.Result, c.Error = outcome.Failed, fmt.Sprintf("has no %s credential: use kafkit user create", mech)
 		case opts.DryRun && opts.Update:
-			c.Result = resWouldUpdate
+			c.Result = outcome.WouldUpdate
 		case opts.DryRun:
-			c.Result = resWouldCreate
+			c.Result = outcome.WouldCreate
 		}
 		out = append(out, c)
 	}
@@ -167,9 +157,9 @@ func executeUpsert(ctx context.Context, adm *cmdutil.Admin, opts *upsertOptions,
 	if err != nil {
 		return explain(err, "change")
 	}
-	done := resCreated
+	done := outcome.Created
 	if opts.Update {
-		done = resUpdated
+		done = outcome.Updated
 	}
 	for i, c := range changes {
 		if c.Result != "" {
@@ -178,9 +168,9 @@ func executeUpsert(ctx context.Context, adm *cmdutil.Admin, opts *upsertOptions,
 		r, ok := res[c.User]
 		switch {
 		case !ok:
-			changes[i].Result, changes[i].Error = resFailed, "no answer from the broker for this user"
+			changes[i].Result, changes[i].Error = outcome.Failed, "no answer from the broker for this user"
 		case r.Err != nil:
-			changes[i].Result, changes[i].Error = resFailed, explain(r.Err, "change").Error()
+			changes[i].Result, changes[i].Error = outcome.Failed, explain(r.Err, "change").Error()
 		default:
 			changes[i].Result = done
 		}
@@ -205,51 +195,12 @@ func printChanges(p output.Printer, ios *cmdutil.IOStreams, changes []Change) er
 // finish lists failures on stderr, writes a summary and picks the exit code: 1 for any
 // failure, 3 for a dry run that would change something.
 func finish(ios *cmdutil.IOStreams, changes []Change, dryRun bool) error {
-	counts := map[string]int{}
-	would := 0
 	for _, c := range changes {
-		counts[c.Result]++
-		switch c.Result {
-		case resFailed:
+		if c.Result == outcome.Failed {
 			fmt.Fprintf(ios.ErrOut, "failed: user %q %s: %s\n", text.Safe(c.User), c.Mechanism, c.Error)
-		case resWouldCreate, resWouldUpdate, resWouldDelete:
-			would++
 		}
 	}
-	var parts []string
-	for _, w := range []struct{ res, format string }{
-		{resCreated, "created %s"}, {resUpdated, "updated %s"}, {resDeleted, "deleted %s"},
-		{resWouldCreate, "would create %s"}, {resWouldUpdate, "would update %s"}, {resWouldDelete, "would delete %s"},
-		{resFailed, "%s failed"},
-	} {
-		if counts[w.res] > 0 {
-			parts = append(parts, fmt.Sprintf(w.format, text.Count(counts[w.res], "credential")))
-		}
-	}
-	line := "nothing to do"
-	if len(parts) > 0 {
-		line = joinComma(parts)
-	}
-	if dryRun {
-		line += " (dry run: checked against the cluster's users, not by the broker)"
-	}
-	fmt.Fprintln(ios.ErrOut, line)
-	switch {
-	case counts[resFailed] > 0:
-		return cmdutil.SilentError
-	case dryRun && would > 0:
-		return cmdutil.CheckFailed("")
-	}
-	return nil
-}
-
-func joinComma(p []string) string {
-	out := ""
-	for i, s := range p {
-		if i > 0 {
-			out += ", "
-		}
-		out += s
-	}
-	return out
+	t := outcome.Count(changes, func(c Change) string { return c.Result })
+	fmt.Fprintln(ios.ErrOut, t.Line("credential", dryRun, "checked against the cluster's users, not by the broker"))
+	return t.Exit(dryRun)
 }
