@@ -190,15 +190,6 @@ func scramName(m int8) string {
 	return "UNKNOWN"
 }
 
-// javaErrorName is the Java exception's simple name of a Kafka error:
-// CLUSTER_AUTHORIZATION_FAILED → ClusterAuthorizationException.
-func javaErrorName(err error) string {
-	ke, ok := err.(*kerr.Error)
-	if !ok {
-		return "KafkaException"
-	}
-	return javaExceptionName(ke.Message)
-}
 
 // alterUserOrClient checks the keys as ConfigCommand does, then alters quotas or deletes SCRAM
 // credentials (adding one was refused while parsing: it carries a password).

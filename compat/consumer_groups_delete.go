@@ -18,37 +18,6 @@ import (
 // answer per group or partition; kafkit group delete / delete-offsets plan and refuse first,
 // which would change the output, so these two send the one request themselves.
 
-// javaException is an error as Java's Throwable.toString prints it:
-// org.apache.kafka.common.errors.GroupNotEmptyException: The group is not empty.
-func javaException(err error) string {
-	var ke *kerr.Error
-	if !errors.As(err, &ke) {
-		return err.Error()
-	}
-	name := javaExceptions[ke.Message]
-	if name == "" {
-		name = javaExceptionName(ke.Message)
-	}
-	return "org.apache.kafka.common.errors." + name + ": " + ke.Description
-}
-
-// javaExceptionName is Kafka's naming of the exception of an error code: NOT_COORDINATOR ->
-// NotCoordinatorException, with the two irregular families spelled out.
-func javaExceptionName(code string) string {
-	switch {
-	case code == "NON_EMPTY_GROUP":
-		return "GroupNotEmptyException"
-	case strings.HasSuffix(code, "_FAILED"):
-		code = strings.TrimSuffix(code, "_FAILED") // CLUSTER_AUTHORIZATION_FAILED -> ClusterAuthorizationException
-	}
-	var b strings.Builder
-	for _, w := range strings.Split(strings.ToLower(code), "_") {
-		if w != "" {
-			b.WriteString(strings.ToUpper(w[:1]) + w[1:])
-		}
-	}
-	return b.String() + "Exception"
-}
 
 func groupsDelete(ctx context.Context, e *Env, adm *cmdutil.Admin, p *Parsed) error {
 	names, err := groupNames(ctx, adm, p)

@@ -2,13 +2,11 @@ package compat
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
 
 	"github.com/twmb/franz-go/pkg/kadm"
-	"github.com/twmb/franz-go/pkg/kerr"
 
 	"github.com/kafkit/kafkit/internal/cmdutil"
 )
@@ -127,27 +125,6 @@ func describeOneGroup(ctx context.Context, adm *cmdutil.Admin, name, typ string)
 	return g, nil
 }
 
-// javaExceptions are the Java exception classes ConsumerGroupCommand names for the errors of
-// describing a group.
-var javaExceptions = map[string]string{
-	"GROUP_ID_NOT_FOUND":         "GroupIdNotFoundException",
-	"GROUP_AUTHORIZATION_FAILED": "GroupAuthorizationException",
-	"COORDINATOR_NOT_AVAILABLE":  "CoordinatorNotAvailableException",
-	"NOT_COORDINATOR":            "NotCoordinatorException",
-}
-
-// javaGroupError words a group error as the Java tool prints it:
-// org.apache.kafka.common.errors.GroupIdNotFoundException: Group g not found.
-func javaGroupError(err error, msg string) error {
-	var ke *kerr.Error
-	if !errors.As(err, &ke) || javaExceptions[ke.Message] == "" {
-		return err
-	}
-	if msg == "" {
-		msg = ke.Description
-	}
-	return fmt.Errorf("org.apache.kafka.common.errors.%s: %s", javaExceptions[ke.Message], msg)
-}
 
 func memberOf(id string, instance *string, host, client string, set kadm.TopicsSet) groupMember {
 	m := groupMember{id: id, host: host, client: client, parts: set.Sorted()}

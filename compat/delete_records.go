@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/twmb/franz-go/pkg/kadm"
-	"github.com/twmb/franz-go/pkg/kerr"
 
 	"github.com/kafkit/kafkit/internal/cmdutil"
 	"github.com/kafkit/kafkit/internal/config"
@@ -126,19 +125,3 @@ func deleteRecordsRun(ctx context.Context, e *Env, p *Parsed) error {
 	return nil
 }
 
-// javaDeleteErrors name the exceptions the Java admin client reports per partition.
-var javaDeleteErrors = map[string]string{
-	"OFFSET_OUT_OF_RANGE":        "OffsetOutOfRangeException",
-	"UNKNOWN_TOPIC_OR_PARTITION": "UnknownTopicOrPartitionException",
-	"NOT_LEADER_OR_FOLLOWER":     "NotLeaderOrFollowerException",
-	"TOPIC_AUTHORIZATION_FAILED": "TopicAuthorizationException",
-	"POLICY_VIOLATION":           "PolicyViolationException",
-}
-
-func javaDeleteError(err error) string {
-	var ke *kerr.Error
-	if errors.As(err, &ke) && javaDeleteErrors[ke.Message] != "" {
-		return fmt.Sprintf("org.apache.kafka.common.errors.%s: %s", javaDeleteErrors[ke.Message], ke.Description)
-	}
-	return err.Error()
-}

@@ -217,38 +217,3 @@ func joinHashOrder(tps []topicPartition) string {
 	return strings.Join(s, ", ")
 }
 
-// javaAdminExceptions name the exceptions the Java admin client raises for the error codes of
-// elections, features and registrations (see javaExceptions for groups, which this should join).
-var javaAdminExceptions = map[string]string{
-	"UNKNOWN_TOPIC_OR_PARTITION":     "UnknownTopicOrPartitionException",
-	"PREFERRED_LEADER_NOT_AVAILABLE": "PreferredLeaderNotAvailableException",
-	"ELIGIBLE_LEADERS_NOT_AVAILABLE": "EligibleLeadersNotAvailableException",
-	"INVALID_TOPIC_EXCEPTION":        "InvalidTopicException",
-	"TOPIC_AUTHORIZATION_FAILED":     "TopicAuthorizationException",
-	"CLUSTER_AUTHORIZATION_FAILED":   "ClusterAuthorizationException",
-	"NOT_CONTROLLER":                 "NotControllerException",
-	"INVALID_REQUEST":                "InvalidRequestException",
-	"INVALID_UPDATE_VERSION":         "InvalidUpdateVersionException",
-	"FEATURE_UPDATE_FAILED":          "FeatureUpdateFailedException",
-	"BROKER_ID_NOT_REGISTERED":       "BrokerIdNotRegisteredException",
-	"UNSUPPORTED_VERSION":            "UnsupportedVersionException",
-	"KAFKA_STORAGE_ERROR":            "KafkaStorageException",
-	"LOG_DIR_NOT_FOUND":              "LogDirNotFoundException",
-}
-
-// javaAdminException is Throwable.toString of the exception the Java client would raise: the class
-// and the broker's message (or the error's default description).
-func javaAdminException(err error, msg string) string {
-	var ke *kerr.Error
-	if !errors.As(err, &ke) {
-		return err.Error()
-	}
-	if msg == "" {
-		msg = ke.Description
-	}
-	class := javaAdminExceptions[ke.Message]
-	if class == "" {
-		return ke.Message + ": " + msg
-	}
-	return "org.apache.kafka.common.errors." + class + ": " + msg
-}
