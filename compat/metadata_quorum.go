@@ -19,13 +19,19 @@ func metadataQuorumScript() *Script {
 		Option{Name: "bootstrap-controller", Arg: RequiredArg, Unsupported: "kafkit talks to brokers: use --bootstrap-server"},
 		Option{Name: "controller-id", Arg: RequiredArg, Help: "remove-controller: the controller's node id"},
 		Option{Name: "controller-directory-id", Arg: RequiredArg, Help: "remove-controller: its metadata directory id"},
-		Option{Name: "dry-run", Help: "add-controller/remove-controller: print what would be done"},
+		Option{Name: "dry-run", Help: "add-controller/remove-controller: print what would be done, send nothing"},
 	)
+	for i := range opts {
+		if opts[i].Name == "command-config" {
+			opts[i].Help = "a client .properties file; for add-controller, the new controller's server properties (node.id, metadata log dir, controller listeners), read as client settings too"
+		}
+	}
 	return &Script{
 		Name:    "kafka-metadata-quorum.sh",
 		Summary: "This tool describes kraft metadata quorum status.",
 		Native:  "kafkit cluster quorum",
 		Options: opts,
+		Expand:  expandQuorumShortOptions,
 		Run:     metadataQuorumRun,
 	}
 }
