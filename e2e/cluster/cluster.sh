@@ -229,10 +229,15 @@ case $QUORUM_ENV in
 esac
 cluster_quorum() { cat "$STATE_DIR/quorum" 2>/dev/null || echo static; }
 
-# the line that tells a node where the controllers are
+# the lines that tell a node where the controllers are. On a dynamic quorum, a longer fetch
+# timeout: the leader sends BeginQuorumEpoch to every voter each half fetch timeout, and on Kafka
+# 4.1.1 (still in 4.4.0) an answer that comes back from a voter removed meanwhile kills the
+# leader ("Unexpected acknowledgement from non-voter N" in LeaderState, a fatal fault of the raft
+# IO thread), which the add/remove tests hit about once in ten removals with the 2 s default.
 quorum_props() {
   if [[ $(cluster_quorum) == dynamic ]]; then
     echo "controller.quorum.bootstrap.servers=$CTL_BOOTSTRAP"
+    echo "controller.quorum.fetch.timeout.ms=20000"
   else
     echo "controller.quorum.voters=$VOTERS"
   fi
