@@ -62,12 +62,12 @@ func newCmdAddController(f *cmdutil.Factory, runF func(context.Context, *voterOp
 	var dir string
 	var eps []string
 	cmd := &cobra.Command{
-		Use:     "add-controller --id N --directory-id ID --endpoint NAME://HOST:PORT...",
-		Short:   "Add a controller to a dynamic quorum (KIP-853)",
-		Long:    addControllerLong,
+		Use:   "add-controller --id N --directory-id ID --endpoint NAME://HOST:PORT...",
+		Short: "Add a controller to a dynamic quorum (KIP-853)",
+		Long:  addControllerLong,
 		Example: `  kafkit cluster quorum        # the new controller is listed as an observer, with its directory id
   kafkit cluster quorum add-controller --id 4 --directory-id pbvuBlaTTwKRxS5NLJwRFQ --endpoint CONTROLLER://kafka-controller-3:9093 --dry-run`,
-		Args:    cmdutil.Args(cobra.NoArgs),
+		Args: cmdutil.Args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !cmd.Flags().Changed("id") || dir == "" || len(eps) == 0 {
 				return cmdutil.UsageErrorf("give --id, --directory-id and at least one --endpoint")
