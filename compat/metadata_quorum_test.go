@@ -158,3 +158,31 @@ func TestRaftVoterException(t *testing.T) {
 		t.Error(got)
 	}
 }
+
+// FuzzReadControllerConfig: any server properties and meta.properties give a controller or an
+// error, never a panic; a controller has a valid id and at least one endpoint.
+func FuzzReadControllerConfig(f *testing.F) {
+	f.Add("process.roles=controller\nnode.id=5\nlog.dirs=/d\ncontroller.listener.names=CONTROLLER\nlisteners=CONTROLLER://[::1]:9093\n", "directory.id=pbvuBlaTTwKRxS5NLJwRFQ\n")
+	f.Add("process.roles=controller\nnode.id=1\nmetadata.log.dir=/d\ncontroller.listener.names=A,B\nlisteners=A://:1,B://h:x\n", "")
+	f.Fuzz(func(t *testing.T, props, meta string) {
+		c, err := readControllerConfig("/c", func(name string) ([]byte, error) {
+			if name == "/c" {
+				return []byte(props), nil
+			}
+			if strings.HasSuffix(name, "meta.properties") {
+				return []byte(meta), nil
+			}
+			return nil, fs.ErrNotExist
+		})
+		if err == nil && (c.ID < 0 || len(c.Endpoints) == 0) {
+			t.Errorf("%+v from %q", c, props)
+		}
+	})
+}
+
+func TestExpandQuorumShortOptions(t *testing.T) {
+	got, _ := expandQuorumShortOptions([]string{"remove-controller", "-i", "3", "-dAbc", "-i=4", "--", "-i"})
+	if strings.Join(got, " ") != "remove-controller --controller-id 3 --controller-directory-id=Abc --controller-id=4 -- -i" {
+		t.Error(got)
+	}
+}
