@@ -17,7 +17,7 @@ export KAFKIT_E2E_KAFKA_VERSION = $(KAFKA_VERSION)
 export KAFKIT_E2E_BROKERS ?= 127.0.0.1:19092,127.0.0.1:29092,127.0.0.1:31092
 export KAFKIT_E2E_SASL_BROKERS ?= 127.0.0.1:19093,127.0.0.1:29093,127.0.0.1:31093
 
-.PHONY: all build demo test unit shape e2e e2e-only e2e-disruptive e2e-firstrun e2e-core e2e-matrix e2e-chart cluster-up cluster-down cluster-logs bench fuzz vet clean
+.PHONY: all build demo test unit shape e2e e2e-only e2e-disruptive e2e-firstrun e2e-core e2e-quorum e2e-matrix e2e-chart cluster-up cluster-down cluster-logs bench fuzz vet clean
 
 all: build
 
@@ -36,7 +36,8 @@ vet:
 
 # Unit tests (kfake, in-process), then the real 3-node cluster of KAFKA_VERSION: first the
 # first-run test (the first thing the fresh cluster sees), then the full e2e, the failover tests
-# and the image test; then the core subset on each of MATRIX_VERSIONS, and the chart's network
+# and the image test; then the dynamic-quorum tests on a fresh dynamic-quorum cluster
+# (e2e-quorum), the core subset on each of MATRIX_VERSIONS, and the chart's network
 # shape. One cluster at a time; each is stopped whatever happens. The image test (SCRAM-SHA-512
 # as the format-time user) runs before the failover tests: on Kafka 4.1.1 a broker restarted after
 # another user's SCRAM-SHA-512 credential was created and deleted no longer knows that user's
@@ -49,6 +50,7 @@ test: vet unit
 	  if [ $$status -eq 0 ]; then $(MAKE) e2e-disruptive || status=$$?; fi; \
 	  if [ $$status -ne 0 ] || [ $$first -ne 0 ]; then bash $(CLUSTER) logs || true; fi; \
 	  $(MAKE) cluster-down; [ $$status -eq 0 ] && [ $$first -eq 0 ]
+	$(MAKE) e2e-quorum
 	$(MAKE) e2e-matrix
 	$(MAKE) e2e-chart
 	$(MAKE) kube-test
@@ -91,6 +93,18 @@ e2e-matrix: build
 	  KAFKA_VERSION=$$v bash $(CLUSTER) down; \
 	  echo "== Kafka $$v: done in $$((SECONDS - t0))s"; \
 	done; exit $$status
+
+# The dynamic KRaft quorum (KIP-853) of KAFKA_VERSION: a fresh cluster formatted with
+# --initial-controllers (KAFKIT_CLUSTER_QUORUM=dynamic), the TestQuorumDynamic* tests (they add
+# and remove controllers, among them node 5 of cluster.sh add-controller-node; with
+# KAFKIT_E2E_QUORUM=dynamic they fail instead of skipping), then cluster-down whatever happens.
+QUORUM_TEST = KAFKIT_E2E_QUORUM=dynamic $(GO) test -count=1 -tags e2e -timeout 5m -run '^TestQuorumDynamic' ./e2e/...
+e2e-quorum: build
+	@t0=$$SECONDS; status=0; echo "== Kafka $(KAFKA_VERSION), dynamic quorum: cluster-up, TestQuorumDynamic*"; \
+	  if KAFKIT_CLUSTER_QUORUM=dynamic bash $(CLUSTER) up; then \
+	    $(QUORUM_TEST) || { status=1; bash $(CLUSTER) logs || true; }; \
+	  else status=1; fi; \
+	  bash $(CLUSTER) down; echo "== dynamic quorum: done in $$((SECONDS - t0))s"; exit $$status
 
 # The chart's network shape on loopback (scripts/chart-e2e.sh): its own fresh cluster, in a
 # private mount namespace; needs root. No other cluster may run meanwhile.

@@ -35,31 +35,39 @@ const StaticQuorumMessage = "this cluster's metadata quorum is static (kraft.ver
 
 const addControllerLong = `Add a controller to a dynamic KRaft quorum (KIP-853, kraft.version 1; AddRaftVoter, as
 "kafka-metadata-quorum.sh add-controller" does). The new controller must already run as an
-observer (formatted with --no-initial-controllers, fetching the metadata log): give its node
-id, the directory id of its metadata log directory (meta.properties "directory.id", also shown
-by "kafkit cluster quorum") and its controller listeners.
+observer (formatted with "kafka-storage format --no-initial-controllers", fetching the
+metadata log): give its node id, the directory id of its metadata log directory
+(meta.properties "directory.id"; "kafkit cluster quorum" shows it for every observer) and its
+controller listeners as the other controllers reach them.
 
-On a static quorum (controller.quorum.voters, kraft.version 0: the Bitnami chart) kafkit says
-so and sends nothing. --dry-run checks and prints what it would add.`
+kafkit sends the request to a broker (--brokers, as every command), which forwards it to the
+quorum leader; the answer comes once the new voter set is committed. An id that is already a
+voter is refused. On a static quorum (controller.quorum.voters, kraft.version 0: the Bitnami
+chart) kafkit says so. In both cases nothing is sent. --dry-run checks and prints what it would
+add (exit 3).`
 
 const removeControllerLong = `Remove a controller from a dynamic KRaft quorum (KIP-853, kraft.version 1; RemoveRaftVoter,
 as "kafka-metadata-quorum.sh remove-controller" does). The directory id defaults to the one
-DescribeQuorum reports for the voter. kafkit refuses to remove a voter when the remaining ones
-would be fewer than two, and asks for --yes (or a "y" at the prompt).
+DescribeQuorum reports for the voter. kafkit refuses an id that is not a voter and a removal
+that would leave fewer than two voters, and asks for --yes (or a "y" at the prompt). The
+removed controller keeps running as an observer (a combined node keeps serving as a broker):
+"add-controller" with the same directory id makes it a voter again.
 
-On a static quorum (controller.quorum.voters, kraft.version 0: the Bitnami chart) kafkit says
-so and sends nothing. --dry-run checks and prints what it would remove.`
+kafkit sends the request to a broker, which forwards it to the quorum leader. On a static
+quorum (controller.quorum.voters, kraft.version 0: the Bitnami chart) kafkit says so and sends
+nothing. --dry-run checks and prints what it would remove (exit 3).`
 
 func newCmdAddController(f *cmdutil.Factory, runF func(context.Context, *voterOptions) error) *cobra.Command {
 	opts := &voterOptions{IO: f.IO, Admin: f.Admin, Context: f.Context, Prompter: f.Confirmer(), Add: true}
 	var dir string
 	var eps []string
 	cmd := &cobra.Command{
-		Use:     "add-controller --id N --directory-id ID --endpoint NAME://HOST:PORT...",
-		Short:   "Add a controller to a dynamic quorum (KIP-853)",
-		Long:    addControllerLong,
-		Example: `  kafkit cluster quorum add-controller --id 4 --directory-id pbvuBlaTTwKRxS5NLJwRFQ --endpoint CONTROLLER://kafka-controller-3:9093 --dry-run`,
-		Args:    cmdutil.Args(cobra.NoArgs),
+		Use:   "add-controller --id N --directory-id ID --endpoint NAME://HOST:PORT...",
+		Short: "Add a controller to a dynamic quorum (KIP-853)",
+		Long:  addControllerLong,
+		Example: `  kafkit cluster quorum        # the new controller is listed as an observer, with its directory id
+  kafkit cluster quorum add-controller --id 4 --directory-id pbvuBlaTTwKRxS5NLJwRFQ --endpoint CONTROLLER://kafka-controller-3:9093 --dry-run`,
+		Args: cmdutil.Args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !cmd.Flags().Changed("id") || dir == "" || len(eps) == 0 {
 				return cmdutil.UsageErrorf("give --id, --directory-id and at least one --endpoint")

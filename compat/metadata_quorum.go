@@ -16,16 +16,22 @@ func metadataQuorumScript() *Script {
 		Option{Name: "status", Help: "describe --status: the quorum's leader, high watermark, follower lag and voters"},
 		Option{Name: "replication", Help: "describe --replication: every voter and observer with its log end offset and lag"},
 		Option{Name: "human-readable", Help: "with --replication: times as 'N ms ago'"},
-		Option{Name: "bootstrap-controller", Arg: RequiredArg, Unsupported: "kafkit talks to brokers: use --bootstrap-server"},
-		Option{Name: "controller-id", Arg: RequiredArg, Help: "remove-controller: the controller's node id"},
-		Option{Name: "controller-directory-id", Arg: RequiredArg, Help: "remove-controller: its metadata directory id"},
-		Option{Name: "dry-run", Help: "add-controller/remove-controller: print what would be done"},
+		Option{Name: "bootstrap-controller", Arg: RequiredArg, Unsupported: "kafkit talks to brokers, which forward DescribeQuorum, AddRaftVoter and RemoveRaftVoter to the quorum leader: use --bootstrap-server"},
+		Option{Name: "controller-id", Arg: RequiredArg, Help: "remove-controller (-i): the controller's node id"},
+		Option{Name: "controller-directory-id", Arg: RequiredArg, Help: "remove-controller (-d): its metadata directory id"},
+		Option{Name: "dry-run", Help: "add-controller/remove-controller: print what would be done, send nothing"},
 	)
+	for i := range opts {
+		if opts[i].Name == "command-config" {
+			opts[i].Help = "a client .properties file; for add-controller, the new controller's server properties (node.id, metadata log dir, controller listeners), read as client settings too"
+		}
+	}
 	return &Script{
 		Name:    "kafka-metadata-quorum.sh",
 		Summary: "This tool describes kraft metadata quorum status.",
 		Native:  "kafkit cluster quorum",
 		Options: opts,
+		Expand:  expandQuorumShortOptions,
 		Run:     metadataQuorumRun,
 	}
 }

@@ -3,8 +3,10 @@ package compat
 import (
 	"context"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kmsg"
@@ -15,23 +17,78 @@ import (
 // staticQuorum is what kafkit says instead of sending a voter change to a static quorum.
 const staticQuorum = "This cluster's metadata quorum is static (kraft.version 0, controller.quorum.voters): controllers cannot be added or removed at runtime. Change controller.quorum.voters on every node and restart them, or move to a dynamic quorum first (kraft.version 1, Kafka 4.1+)."
 
-// quorumVoterRun is add-controller and remove-controller. remove-controller --dry-run prints
-// the Java tool's line without asking the cluster, as the tool does; a real change is refused
-// on a static quorum before anything is sent.
+// quorumVoterRun is add-controller and remove-controller. Both check their input first and
+// print the Java tool's "DRY RUN of ..." line for --dry-run without asking the cluster, as the
+// tool does; a real change is refused on a static quorum before anything is sent. The
+// requests go to the brokers (--bootstrap-server), which forward them to the quorum leader.
 func quorumVoterRun(ctx context.Context, e *Env, p *Parsed) error {
-	add := p.Args[0] == "add-controller"
-	var id int64
-	var dir [16]byte
-	if !add {
-		var err error
-		if id, dir, err = removeControllerArgs(p); err != nil {
-			return terse(e, "%v", err)
-		}
-		if p.Has("dry-run") {
-			fmt.Fprintf(e.IO.Out, "DRY RUN of removing  KRaft controller %d with directory id %s\n", id, javaUUID(dir))
-			return nil
-		}
+	if p.Args[0] == "add-controller" {
+		return addControllerRun(ctx, e, p)
 	}
+	id, dir, err := removeControllerArgs(p)
+	if err != nil {
+		return terse(e, "%v", err)
+	}
+	if p.Has("dry-run") {
+		fmt.Fprintf(e.IO.Out, "DRY RUN of removing  KRaft controller %d with directory id %s\n", id, javaUUID(dir))
+		return nil
+	}
+	req := kmsg.NewPtrRemoveRaftVoterRequest()
+	req.VoterID, req.VoterDirectoryID = int32(id), dir
+	err = sendVoterRequest(ctx, e, func(ctx context.Context, adm *cmdutil.Admin) (int16, *string, error) {
+		resp, err := req.RequestWith(ctx, adm)
+		if err != nil {
+			return 0, nil, err
+		}
+		return resp.ErrorCode, resp.ErrorMessage, nil
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.IO.Out, "Removed  KRaft controller %d with directory id %s\n", id, javaUUID(dir))
+	return nil
+}
+
+// addControllerRun is add-controller: like the Java tool, it reads the new controller's id,
+// directory id and listeners from its server properties (--command-config, which also stays
+// the client settings file).
+func addControllerRun(ctx context.Context, e *Env, p *Parsed) error {
+	if !p.Has("command-config") {
+		return terse(e, "You must supply the configuration file of the controller you are adding when using add-controller.")
+	}
+	c, err := readControllerConfig(p.Value("command-config"), readFile)
+	if err != nil {
+		return terse(e, "%v", err)
+	}
+	if p.Has("dry-run") {
+		fmt.Fprintln(e.IO.Out, c.line("DRY RUN of adding"))
+		return nil
+	}
+	req := kmsg.NewPtrAddRaftVoterRequest()
+	req.TimeoutMillis = 30000
+	req.VoterID, req.VoterDirectoryID = c.ID, c.DirectoryID
+	for _, l := range c.Endpoints {
+		rl := kmsg.NewAddRaftVoterRequestListener()
+		rl.Name, rl.Host, rl.Port = l.Name, l.Host, l.Port
+		req.Listeners = append(req.Listeners, rl)
+	}
+	err = sendVoterRequest(ctx, e, func(ctx context.Context, adm *cmdutil.Admin) (int16, *string, error) {
+		resp, err := req.RequestWith(ctx, adm)
+		if err != nil {
+			return 0, nil, err
+		}
+		return resp.ErrorCode, resp.ErrorMessage, nil
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(e.IO.Out, c.line("Added"))
+	return nil
+}
+
+// sendVoterRequest checks that the quorum is dynamic, sends the request and prints a refusal
+// as the Java tool's first line (the exception); the caller prints the result.
+func sendVoterRequest(ctx context.Context, e *Env, send func(context.Context, *cmdutil.Admin) (int16, *string, error)) error {
 	ctx, cancel, err := e.Context(ctx)
 	if err != nil {
 		return err
@@ -48,24 +105,34 @@ func quorumVoterRun(ctx context.Context, e *Env, p *Parsed) error {
 	if !dynamic {
 		return terse(e, "%s", staticQuorum)
 	}
-	if add {
-		return cmdutil.UsageErrorf("kafka-metadata-quorum.sh add-controller (reading the controller's properties and meta.properties) is not supported by kafkit: use kafkit cluster quorum add-controller --id N --directory-id ID --endpoint NAME://HOST:PORT")
+	code, msg, err := send(ctx, adm)
+	if err != nil && strings.Contains(err.Error(), "broker is too old") {
+		return terse(e, "The brokers do not support adding or removing controllers (AddRaftVoter/RemoveRaftVoter, KIP-853: Kafka 3.9 or later).")
 	}
-	req := kmsg.NewPtrRemoveRaftVoterRequest()
-	req.VoterID, req.VoterDirectoryID = int32(id), dir
-	resp, err := req.RequestWith(ctx, adm)
 	if err != nil {
 		return terse(e, "%v", e.Explain(err))
 	}
-	if err := kerr.ErrorForCode(resp.ErrorCode); err != nil {
-		msg := ""
-		if resp.ErrorMessage != nil {
-			msg = *resp.ErrorMessage
+	if err := kerr.ErrorForCode(code); err != nil {
+		m := ""
+		if msg != nil {
+			m = *msg
 		}
-		return terse(e, "%s", javaAdminException(err, msg))
+		return terse(e, "%s", raftVoterException(err, m))
 	}
-	fmt.Fprintf(e.IO.Out, "Removed  KRaft controller %d with directory id %s\n", id, javaUUID(dir))
 	return nil
+}
+
+// raftVoterException is the Java exception line for a voter change refused by the leader.
+func raftVoterException(err error, msg string) string {
+	classes := map[*kerr.Error]string{kerr.DuplicateVoter: "DuplicateVoterException", kerr.VoterNotFound: "VoterNotFoundException", kerr.InvalidVoterKey: "InvalidVoterKeyException"}
+	var ke *kerr.Error
+	if errors.As(err, &ke) && classes[ke] != "" {
+		if msg == "" {
+			msg = ke.Description
+		}
+		return "org.apache.kafka.common.errors." + classes[ke] + ": " + msg
+	}
+	return javaAdminException(err, msg)
 }
 
 func removeControllerArgs(p *Parsed) (int64, [16]byte, error) {
@@ -106,4 +173,34 @@ func kraftDynamic(ctx context.Context, adm *cmdutil.Admin) (bool, error) {
 		return false, nil
 	}
 	return false, fmt.Errorf("no broker answered ApiVersions")
+}
+
+// javaHostPort is host:port with an IPv6 host in brackets, as the tool prints an endpoint.
+func javaHostPort(host string, port uint16) string {
+	if strings.Contains(host, ":") {
+		host = "[" + host + "]"
+	}
+	return host + ":" + strconv.Itoa(int(port))
+}
+
+// expandQuorumShortOptions spells out remove-controller's argparse4j short options: -i N, -iN,
+// -d ID and -dID.
+func expandQuorumShortOptions(args []string) ([]string, error) {
+	long := map[string]string{"-i": "--controller-id", "-d": "--controller-directory-id"}
+	out := make([]string, 0, len(args))
+	for i, a := range args {
+		if a == "--" {
+			return append(out, args[i:]...), nil
+		}
+		if l, ok := long[a]; ok {
+			out = append(out, l)
+			continue
+		}
+		if len(a) > 2 && long[a[:2]] != "" {
+			out = append(out, long[a[:2]]+"="+strings.TrimPrefix(a[2:], "="))
+			continue
+		}
+		out = append(out, a)
+	}
+	return out, nil
 }
