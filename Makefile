@@ -143,7 +143,8 @@ FUZZ_TARGETS := internal/config:FuzzParseProperties internal/offsetspec:FuzzPars
   acl:FuzzSpec apply:FuzzParse cluster:FuzzParsePercent compat:FuzzHeadersReader \
   compat:FuzzJavaDuration compat:FuzzParseElectionJSON compat:FuzzPerfProps \
   configs:FuzzConfigsParseChange internal/features:FuzzParseLevel partition:FuzzDecodeJSON \
-  partition:FuzzParseRate partition:FuzzParseTopicSpec quota:FuzzQuotaParseValues txn:FuzzParseTopicArg
+  partition:FuzzParseRate partition:FuzzParseTopicSpec quota:FuzzQuotaParseValues txn:FuzzParseTopicArg \
+  compat:FuzzReadControllerConfig
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; fn=$${t##*:}; \
 	  echo "fuzz $$pkg $$fn"; $(GO) test ./$$pkg -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME); done

@@ -190,7 +190,6 @@ func scramName(m int8) string {
 	return "UNKNOWN"
 }
 
-
 // alterUserOrClient checks the keys as ConfigCommand does, then alters quotas or deletes SCRAM
 // credentials (adding one was refused while parsing: it carries a password).
 func (c *configsCmd) alterUserOrClient(ctx context.Context) error {

@@ -18,7 +18,6 @@ import (
 // answer per group or partition; kafkit group delete / delete-offsets plan and refuse first,
 // which would change the output, so these two send the one request themselves.
 
-
 func groupsDelete(ctx context.Context, e *Env, adm *cmdutil.Admin, p *Parsed) error {
 	names, err := groupNames(ctx, adm, p)
 	if err != nil {

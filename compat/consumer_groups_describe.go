@@ -125,7 +125,6 @@ func describeOneGroup(ctx context.Context, adm *cmdutil.Admin, name, typ string)
 	return g, nil
 }
 
-
 func memberOf(id string, instance *string, host, client string, set kadm.TopicsSet) groupMember {
 	m := groupMember{id: id, host: host, client: client, parts: set.Sorted()}
 	if instance != nil {

@@ -124,4 +124,3 @@ func deleteRecordsRun(ctx context.Context, e *Env, p *Parsed) error {
 	}
 	return nil
 }
-

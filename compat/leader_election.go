@@ -216,4 +216,3 @@ func joinHashOrder(tps []topicPartition) string {
 	}
 	return strings.Join(s, ", ")
 }
-

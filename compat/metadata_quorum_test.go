@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/kafkit/kafkit/internal/cmdutil"
@@ -154,7 +155,10 @@ func TestQuorumVoterChangeSendsNothing(t *testing.T) {
 }
 
 func TestRaftVoterException(t *testing.T) {
-	if got := raftVoterException(errors.New("x"), ""); got != "x" {
+	if got := javaAdminException(kerr.DuplicateVoter, "The voter id for ReplicaKey(id=5) is already part of the set of voters"); got != "org.apache.kafka.common.errors.DuplicateVoterException: The voter id for ReplicaKey(id=5) is already part of the set of voters" {
+		t.Error(got)
+	}
+	if got := javaExceptionName(kerr.VoterNotFound.Message); got != "VoterNotFoundException" {
 		t.Error(got)
 	}
 }

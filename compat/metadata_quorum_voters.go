@@ -3,7 +3,6 @@ package compat
 import (
 	"context"
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -117,22 +116,9 @@ func sendVoterRequest(ctx context.Context, e *Env, send func(context.Context, *c
 		if msg != nil {
 			m = *msg
 		}
-		return terse(e, "%s", raftVoterException(err, m))
+		return terse(e, "%s", javaAdminException(err, m))
 	}
 	return nil
-}
-
-// raftVoterException is the Java exception line for a voter change refused by the leader.
-func raftVoterException(err error, msg string) string {
-	classes := map[*kerr.Error]string{kerr.DuplicateVoter: "DuplicateVoterException", kerr.VoterNotFound: "VoterNotFoundException", kerr.InvalidVoterKey: "InvalidVoterKeyException"}
-	var ke *kerr.Error
-	if errors.As(err, &ke) && classes[ke] != "" {
-		if msg == "" {
-			msg = ke.Description
-		}
-		return "org.apache.kafka.common.errors." + classes[ke] + ": " + msg
-	}
-	return javaAdminException(err, msg)
 }
 
 func removeControllerArgs(p *Parsed) (int64, [16]byte, error) {
