@@ -166,6 +166,7 @@ func TestGroupsStreamsCompat(t *testing.T) {
 		{args: "--describe --state" + g, check: "Stable"},
 		{args: "--describe --state --verbose" + g, check: "GROUP-EPOCH"},
 		{args: "--describe --group " + app + "-none", check: "GroupIdNotFoundException"},
+		{args: "--describe --topology" + g, check: "opolog"},
 		{args: "--reset-offsets --to-earliest --all-input-topics --dry-run" + g, zero: true, check: "inactive"},
 		{args: "--delete" + g, zero: true, check: "is not EMPTY"},
 		{args: "--delete-offsets --input-topic " + in + g, zero: true, check: "GroupSubscribedToTopicException"},
