@@ -204,20 +204,22 @@ func TestGroupsStreamsCompat(t *testing.T) {
 	if got := streamsCommits(t, app, in); got != "0=0 1=0" {
 		t.Errorf("after --to-earliest --execute: commits %q, want 0=0 1=0", got)
 	}
-	toEarliest := func() {
-		MustKafkit(t, "", "group", "seek", app, "--to", "start", "--topic", in, "--execute")
+	// restore commits the log start of these partitions (seek's --topic T[:P,..]) again.
+	restore := func(topic string) func() {
+		return func() { MustKafkit(t, "", "group", "seek", app, "--to", "start", "--topic", topic, "--execute") }
 	}
+	toEarliest := restore(in)
 	streamsCompatBetween(t, dir, false, "--bootstrap-server {B} --reset-offsets --shift-by 1 --all-input-topics --execute"+g, toEarliest)
 	if got := streamsCommits(t, app, in); got != "0=1 1=1" {
 		t.Errorf("after --shift-by 1 --execute: commits %q, want 0=1 1=1", got)
 	}
-	// --delete-offsets: the commit Java deleted is restored before kafkit deletes it.
+	// --delete-offsets: what Java deleted is committed again before kafkit deletes it.
 	streamsCompatBetween(t, dir, false, "--bootstrap-server {B} --delete-offsets --input-topic "+in+":0"+g, toEarliest)
 	if got := streamsCommits(t, app, in); got != "1=0" {
 		t.Errorf("after --delete-offsets %s:0: commits %q, want 1=0", in, got)
 	}
 	streamsCompatRun(t, dir, true, "--bootstrap-server {B} --delete-offsets --input-topic "+app+"-none-topic"+g)
-	streamsCompatBetween(t, dir, false, "--bootstrap-server {B} --delete-offsets --all-input-topics"+g, toEarliest)
+	streamsCompatBetween(t, dir, false, "--bootstrap-server {B} --delete-offsets --all-input-topics"+g, restore(in+":1"))
 	if got := streamsCommits(t, app, in); got != "" {
 		t.Errorf("after --delete-offsets --all-input-topics: commits %q, want none", got)
 	}
