@@ -173,7 +173,9 @@ func streamsReadTopics(d group.StreamsDescription) map[string][]string {
 	return reads
 }
 
-// streamsActivePartitions are the partitions the members' active tasks read, sorted.
+// streamsActivePartitions are the partitions the members' active tasks read, in the order the
+// tool's HashSet is filled (members, tasks, topics, partitions): a HashMap's order for keys
+// that share a bucket.
 func streamsActivePartitions(d group.StreamsDescription) ([]tpKey, error) {
 	reads := streamsReadTopics(d)
 	seen := map[tpKey]bool{}
@@ -194,7 +196,6 @@ func streamsActivePartitions(d group.StreamsDescription) ([]tpKey, error) {
 			}
 		}
 	}
-	sortTPKeys(out)
 	return out, nil
 }
 
@@ -212,7 +213,8 @@ func sortTPKeys(ks []tpKey) {
 	})
 }
 
-// javaTPOrder puts partitions (given sorted) in a java.util.HashMap's iteration order.
+// javaTPOrder puts partitions (given in insertion order) in a java.util.HashMap's iteration
+// order.
 func javaTPOrder(ks []tpKey) []tpKey {
 	hs := make([]int32, len(ks))
 	for i, k := range ks {

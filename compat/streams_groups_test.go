@@ -229,3 +229,17 @@ func TestStreamsScriptOnKfake(t *testing.T) {
 		t.Errorf("list: %v %q", err, out)
 	}
 }
+
+// Two partitions in one bucket keep their insertion order (the tasks' order), as Java's
+// HashSet of the active tasks' partitions does (checked with Java 17 on these names).
+func TestJavaTPOrderTies(t *testing.T) {
+	app := "sgc-testgroupsstreamscompat-551345854-9790"
+	in, rep := app+"-in", app+"-counts-repartition"
+	got := javaTPOrder([]tpKey{{in, 0}, {in, 1}, {rep, 0}, {rep, 1}})
+	want := []tpKey{{rep, 1}, {in, 0}, {in, 1}, {rep, 0}}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("got %v, want %v", got, want)
+		}
+	}
+}

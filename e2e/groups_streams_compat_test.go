@@ -193,8 +193,15 @@ func TestGroupsStreamsCompat(t *testing.T) {
 		"--reset-offsets --by-duration PT1H --all-input-topics --dry-run",
 		"--reset-offsets --to-earliest --all-input-topics --dry-run --export",
 		"--reset-offsets --to-earliest --input-topic " + app + "-out:0 --dry-run",
+		"--reset-offsets --to-datetime 2020-01-01T00:00:00.000 --all-input-topics --dry-run",
 	} {
 		streamsCompatRun(t, dir, false, "--bootstrap-server {B} "+args+g)
+	}
+	// --from-file with the plan --export wrote (topic,partition,offset lines).
+	export := streamsCompatRun(t, dir, false, "--bootstrap-server {B} --reset-offsets --shift-by -1 --all-input-topics --dry-run --export"+g)
+	csv := WriteFile(t, "plan.csv", strings.TrimSpace(export)+"\n")
+	if out := streamsCompatRun(t, dir, false, "--bootstrap-server {B} --reset-offsets --from-file "+csv+" --dry-run"+g); !strings.Contains(out, in) {
+		t.Errorf("--from-file: no rows:\n%s", out)
 	}
 	if after := streamsCommits(t, app, in); after != before {
 		t.Fatalf("a dry run changed the commits: %q -> %q", before, after)
