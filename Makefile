@@ -76,7 +76,7 @@ e2e-firstrun: build
 CORE_TEST = $(GO) test -count=1 -tags e2e -timeout 10m -run '^(TestMatrix|$(CORE_ALSO))' ./e2e/...
 # Tests of the newer families that also run on every matrix version (each skips with the reason
 # where the version lacks the feature: share groups before 4.1, streams groups before 4.2).
-CORE_ALSO = TestApplyTenant|TestApplyBadFileSendsNothing|TestHealthCheckHealthy|TestReassignReplicationFactor|TestAccessSCRAMUserACLs|TestGroupsListTypes|TestGroupsShareFromJavaConsumer|TestGroupsStreams|TestTxnHangingLifecycle
+CORE_ALSO = TestApplyTenant|TestApplyBadFileSendsNothing|TestHealthCheckHealthy|TestReassignReplicationFactor|TestAccessSCRAMUserACLs|TestGroupsListTypes|TestGroupsShareFromJavaConsumer|TestGroupsStreams|TestGroupsStreamsCompat|TestTxnHangingLifecycle
 e2e-core: build
 	$(CORE_TEST)
 

@@ -149,9 +149,15 @@ func resetGroup(ctx context.Context, adm *cmdutil.Admin, p *Parsed, g string, cs
 	if err != nil {
 		return err
 	}
+	return resetWithRequest(ctx, adm, p, req, plan)
+}
+
+// resetWithRequest plans (and applies) one group's seek request; kafka-streams-groups.sh
+// comes here with its own partitions.
+func resetWithRequest(ctx context.Context, adm *cmdutil.Admin, p *Parsed, req group.SeekRequest, plan *resetPlan) error {
 	plan.groups++
 	if req.AllTopics {
-		if empty, err := noCommits(ctx, adm, g); err != nil || empty {
+		if empty, err := noCommits(ctx, adm, req.Group); err != nil || empty {
 			return err
 		}
 	}

@@ -57,6 +57,11 @@ type streamsDescribed struct {
 // StreamsGroupDescribe per coordinator (concurrently). A group whose coordinator or request
 // failed gets the error in its Err (so that coordinator errors are retried).
 func describeStreams(ctx context.Context, adm *cmdutil.Admin, names []string) (map[string]streamsDescribed, error) {
+	return describeStreamsWith(ctx, adm, names, false)
+}
+
+// describeStreamsWith is describeStreams, asking for the topology description (v1+) or not.
+func describeStreamsWith(ctx context.Context, adm *cmdutil.Admin, names []string, topology bool) (map[string]streamsDescribed, error) {
 	out := map[string]streamsDescribed{}
 	byNode := map[int32][]string{}
 	addrs := map[int32]string{}
@@ -74,7 +79,7 @@ func describeStreams(ctx context.Context, adm *cmdutil.Admin, names []string) (m
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			got := describeStreamsOn(ctx, adm, node, addrs[node], groups)
+			got := describeStreamsOn(ctx, adm, node, addrs[node], groups, topology)
 			mu.Lock()
 			defer mu.Unlock()
 			for n, d := range got {
@@ -86,10 +91,11 @@ func describeStreams(ctx context.Context, adm *cmdutil.Admin, names []string) (m
 	return out, nil
 }
 
-func describeStreamsOn(ctx context.Context, adm *cmdutil.Admin, node int32, addr string, groups []string) map[string]streamsDescribed {
+func describeStreamsOn(ctx context.Context, adm *cmdutil.Admin, node int32, addr string, groups []string, topology bool) map[string]streamsDescribed {
 	out := map[string]streamsDescribed{}
 	req := kmsg.NewPtrStreamsGroupDescribeRequest()
 	req.Groups = groups
+	req.IncludeTopologyDescription = topology
 	resp, err := req.RequestWith(ctx, adm.Kgo().Broker(int(node)))
 	if err != nil {
 		for _, n := range groups {
