@@ -25,21 +25,7 @@ func (s *shareCompat) delete(ctx context.Context) error {
 	if s.p.Has("all-groups") {
 		names = listed.Groups()
 	}
-	failed := map[string]string{}
-	var toDelete []string
-	for _, n := range sortedUnique(names) {
-		l, ok := listed[n]
-		switch {
-		case !ok:
-			failed[n] = fmt.Sprintf("java.lang.IllegalArgumentException: Group '%s' is not a share group.", n)
-		case l.State == "Dead":
-			failed[n] = fmt.Sprintf("java.lang.IllegalStateException: Share group '%s' group state is DEAD.", n)
-		case l.State != "Empty":
-			failed[n] = fmt.Sprintf("org.apache.kafka.common.errors.GroupNotEmptyException: Share group '%s' is not EMPTY.", n)
-		default:
-			toDelete = append(toDelete, n)
-		}
-	}
+	toDelete, failed := deleteChecks(sortedUnique(names), listed, "Share", "Group '%s' is not a share group.")
 	var deleted []string
 	if len(toDelete) > 0 {
 		resp, err := s.adm.DeleteGroups(ctx, toDelete...)

@@ -64,14 +64,7 @@ func (s *shareCompat) groupNames(ctx context.Context) ([]string, error) {
 }
 
 func sortedUnique(ss []string) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, s := range ss {
-		if !seen[s] {
-			seen[s] = true
-			out = append(out, s)
-		}
-	}
+	out := uniqueInOrder(ss)
 	sort.Strings(out)
 	return out
 }

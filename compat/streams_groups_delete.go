@@ -39,16 +39,22 @@ func javaStringOrder(names []string) []string {
 // streamsDeleteChecks is preAdminCallChecks: a group must be listed as a streams group and
 // be Empty; the others fail with the Java exception's text.
 func streamsDeleteChecks(names []string, listed kadm.ListedGroups) (ok []string, failed map[string]string) {
+	return deleteChecks(uniqueInOrder(names), listed, "Streams", "Group '%s' does not exist or is not a streams group.")
+}
+
+// deleteChecks is what the share and streams tools check before they delete: each group must
+// be listed with their type (else notListed) and be Empty; kind is "Share" or "Streams".
+func deleteChecks(names []string, listed kadm.ListedGroups, kind, notListed string) (ok []string, failed map[string]string) {
 	failed = map[string]string{}
-	for _, n := range uniqueInOrder(names) {
+	for _, n := range names {
 		l, found := listed[n]
 		switch {
 		case !found:
-			failed[n] = fmt.Sprintf("java.lang.IllegalArgumentException: Group '%s' does not exist or is not a streams group.", n)
+			failed[n] = "java.lang.IllegalArgumentException: " + fmt.Sprintf(notListed, n)
 		case l.State == "Dead":
-			failed[n] = fmt.Sprintf("java.lang.IllegalStateException: Streams group '%s' group state is DEAD.", n)
+			failed[n] = fmt.Sprintf("java.lang.IllegalStateException: %s group '%s' group state is DEAD.", kind, n)
 		case l.State != "Empty":
-			failed[n] = fmt.Sprintf("org.apache.kafka.common.errors.GroupNotEmptyException: Streams group '%s' is not EMPTY.", n)
+			failed[n] = fmt.Sprintf("org.apache.kafka.common.errors.GroupNotEmptyException: %s group '%s' is not EMPTY.", kind, n)
 		default:
 			ok = append(ok, n)
 		}
