@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/twmb/franz-go/pkg/kadm"
@@ -146,7 +147,9 @@ func alterRun(ctx context.Context, opts *alterOptions) error {
 	if err != nil {
 		return err
 	}
-	executePlanWith(ctx, adm, plan, opts.DryRun, 0, opts.Reassign)
+	if _, sent := executePlanWith(ctx, adm, plan, opts.DryRun, 0, opts.Reassign); sent && !opts.DryRun {
+		waitApplied(ctx, adm, m.Brokers, plan, 5*time.Second)
+	}
 	printNotes(opts.IO.ErrOut, plan)
 	if err := printAlter(opts, alterView(plan)); err != nil {
 		return err

@@ -289,7 +289,7 @@ func applyRun(ctx context.Context, opts *applyOptions) error {
 	if opts.DryRun || !sent {
 		return applyNotSent(opts, report, ok)
 	}
-	waitVisible(ctx, adm, st.m.Brokers, resultTopics(plan, outcome.Created), opts.Settle)
+	waitApplied(ctx, adm, st.m.Brokers, plan, opts.Settle)
 	var rereadErr error
 	report.Remaining, rereadErr = opts.remaining(ctx, adm, ok)
 	report.Remaining = opts.stillMoving(report.Remaining, plan)
