@@ -11,6 +11,7 @@ package e2e
 import (
 	"context"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -49,6 +50,12 @@ func streamsCompatBetween(t *testing.T, dir string, javaExitsZero bool, args str
 	if javaExitsZero && j.Code == 0 {
 		want = 1
 	}
+	if jo != ko && sameRows(jo, ko) {
+		// Rows of partitions that share a bucket of the tool's HashMap come in the order Java
+		// inserted them, which depends on the order of its admin client's answers.
+		t.Logf("%s: the same rows in another order (a HashMap bucket shared):\njava:\n%s\nkafkit:\n%s", args, jo, ko)
+		ko = jo
+	}
 	if jo != ko || k.Code != want {
 		t.Errorf("%s\njava (exit %d):\n%s\nkafkit (exit %d, want %d):\n%s\njava stderr:\n%s\nkafkit stderr:\n%s", args, j.Code, jo, k.Code, want, ko, clip(j.Stderr), k.Stderr)
 	}
@@ -60,6 +67,17 @@ func streamsCompatBetween(t *testing.T, dir string, javaExitsZero bool, args str
 		}
 	}
 	return k.Stdout
+}
+
+// sameRows reports whether a and b have the same first line (the header) and the same lines.
+func sameRows(a, b string) bool {
+	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
+	if len(al) != len(bl) || al[0] != bl[0] {
+		return false
+	}
+	sort.Strings(al)
+	sort.Strings(bl)
+	return strings.Join(al, "\n") == strings.Join(bl, "\n")
 }
 
 // streamsCompatGroup produces 6 records into a 2-partition input topic, starts the app and
