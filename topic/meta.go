@@ -8,7 +8,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
@@ -239,54 +238,32 @@ func waitVisible(ctx context.Context, adm *cmdutil.Admin, brokers []kgo.BrokerMe
 	if len(topics) == 0 {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, limit)
-	defer cancel()
-	pending := map[int32]bool{}
-	for _, b := range brokers {
-		pending[b.NodeID] = true
+	untilEveryBroker(ctx, brokers, limit, func(ctx context.Context, id int32) bool {
+		return brokerLists(ctx, adm, id, topics)
+	})
+}
+
+// brokerLists reports whether broker id's metadata has the topics, each partition with a leader.
+func brokerLists(ctx context.Context, adm *cmdutil.Admin, id int32, topics []string) bool {
+	req := kmsg.NewPtrMetadataRequest()
+	for _, n := range topics {
+		t := kmsg.NewMetadataRequestTopic()
+		t.Topic = kmsg.StringPtr(n)
+		req.Topics = append(req.Topics, t)
 	}
-	for len(pending) > 0 {
-		var mu sync.Mutex
-		var wg sync.WaitGroup
-		for id := range pending {
-			wg.Add(1)
-			go func(id int32) {
-				defer wg.Done()
-				req := kmsg.NewPtrMetadataRequest()
-				for _, n := range topics {
-					t := kmsg.NewMetadataRequestTopic()
-					t.Topic = kmsg.StringPtr(n)
-					req.Topics = append(req.Topics, t)
-				}
-				resp, err := req.RequestWith(ctx, adm.Kgo().Broker(int(id)))
-				if err != nil {
-					return
-				}
-				for _, t := range resp.Topics {
-					if t.ErrorCode != 0 || len(t.Partitions) == 0 {
-						return
-					}
-					for _, p := range t.Partitions {
-						if p.Leader < 0 {
-							return
-						}
-					}
-				}
-				if len(resp.Topics) == len(topics) {
-					mu.Lock()
-					delete(pending, id)
-					mu.Unlock()
-				}
-			}(id)
+	resp, err := req.RequestWith(ctx, adm.Kgo().Broker(int(id)))
+	if err != nil || len(resp.Topics) != len(topics) {
+		return false
+	}
+	for _, t := range resp.Topics {
+		if t.ErrorCode != 0 || len(t.Partitions) == 0 {
+			return false
 		}
-		wg.Wait()
-		if len(pending) == 0 {
-			return
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(50 * time.Millisecond):
+		for _, p := range t.Partitions {
+			if p.Leader < 0 {
+				return false
+			}
 		}
 	}
+	return true
 }

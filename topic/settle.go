@@ -47,8 +47,17 @@ func waitApplied(ctx context.Context, adm *cmdutil.Admin, brokers []kgo.BrokerMe
 	}
 }
 
-// waitConfigs asks each broker that does not yet show want again, 50 ms apart, until all do.
+// waitConfigs waits until every broker shows want.
 func waitConfigs(ctx context.Context, adm *cmdutil.Admin, brokers []kgo.BrokerMetadata, want map[string]map[string]configWant, limit time.Duration) {
+	untilEveryBroker(ctx, brokers, limit, func(ctx context.Context, id int32) bool {
+		return brokerShows(ctx, adm, id, want)
+	})
+}
+
+// untilEveryBroker asks each broker for which shows is not yet true again, all at once and
+// 50 ms apart, until it is true for every broker or limit has passed (it then gives up
+// silently: the change was made, only its spreading is not confirmed).
+func untilEveryBroker(ctx context.Context, brokers []kgo.BrokerMetadata, limit time.Duration, shows func(context.Context, int32) bool) {
 	ctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
 	pending := map[int32]bool{}
@@ -62,7 +71,7 @@ func waitConfigs(ctx context.Context, adm *cmdutil.Admin, brokers []kgo.BrokerMe
 			wg.Add(1)
 			go func(id int32) {
 				defer wg.Done()
-				if brokerShows(ctx, adm, id, want) {
+				if shows(ctx, id) {
 					mu.Lock()
 					delete(pending, id)
 					mu.Unlock()
