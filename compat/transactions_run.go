@@ -180,7 +180,7 @@ func producersOf(ctx context.Context, adm *cmdutil.Admin, tp txnstate.TP, broker
 		}
 		broker = l
 	}
-	ps, errs, err := txnstate.DescribeProducers(ctx, adm, []txnstate.TP{tp}, broker)
+	ps, errs, err := txnstate.DescribeProducersOn(ctx, adm, []txnstate.TP{tp}, broker)
 	if err == nil {
 		err = errs[tp]
 	}
@@ -216,14 +216,9 @@ func txnDescribeProducers(ctx context.Context, t *txnTool) error {
 		return t.fail(fmt.Sprintf("Failed to describe producers for partition %s-%d on %s", tp.Topic, tp.Partition, clause), err)
 	}
 	// The broker keeps a partition's producers in a HashMap by producer id and answers in its
-	// order; the admin client keeps that order.
-	hashes := make([]int32, len(ps))
-	for i, p := range ps {
-		hashes[i] = javaLongHash(p.ProducerID)
-	}
+	// order (ids that share a bucket in the order it learnt them); the admin client keeps it.
 	var rows [][]string
-	for _, i := range javaHashOrder(hashes) {
-		p := ps[i]
+	for _, p := range ps {
 		start := "None"
 		if p.Open() {
 			start = strconv.FormatInt(p.StartOffset, 10)

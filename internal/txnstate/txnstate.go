@@ -118,6 +118,20 @@ func describeOnLeaders(ctx context.Context, adm *cmdutil.Admin, parts []TP, out 
 	return nil
 }
 
+// DescribeProducersOn is DescribeProducers on one broker, the producers of each partition in
+// the order the broker answers (its own map's order, which the Java admin client keeps), not
+// sorted.
+func DescribeProducersOn(ctx context.Context, adm *cmdutil.Admin, parts []TP, broker int32) ([]Producer, map[TP]error, error) {
+	var out []Producer
+	errs := map[TP]error{}
+	for i := 0; i < len(parts); i += batchSize {
+		if err := describeOnBroker(ctx, adm, parts[i:min(len(parts), i+batchSize)], broker, &out, errs); err != nil {
+			return nil, nil, err
+		}
+	}
+	return out, errs, nil
+}
+
 // describeOnBroker sends one DescribeProducers request to a broker (the Java tool's --broker-id).
 func describeOnBroker(ctx context.Context, adm *cmdutil.Admin, parts []TP, broker int32, out *[]Producer, errs map[TP]error) error {
 	req := kmsg.NewPtrDescribeProducersRequest()
