@@ -11,6 +11,7 @@ import (
 
 	"github.com/kafkit/kafkit/acl"
 	"github.com/kafkit/kafkit/internal/cmdutil"
+	"github.com/kafkit/kafkit/internal/text"
 )
 
 func aclsScript() *Script {
@@ -180,15 +181,7 @@ func javaListPrincipals(p *Parsed) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	seen := map[string]bool{}
-	var out []string
-	for _, x := range ps {
-		if !seen[x] {
-			seen[x] = true
-			out = append(out, x)
-		}
-	}
-	return out, nil
+	return text.Unique(ps), nil
 }
 
 // printCurrent prints bindings grouped per resource as printResourceAcls does.

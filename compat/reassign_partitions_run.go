@@ -10,6 +10,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kadm"
 
 	"github.com/kafkit/kafkit/internal/config"
+	"github.com/kafkit/kafkit/internal/text"
 	"github.com/kafkit/kafkit/partition"
 )
 
@@ -113,16 +114,11 @@ func (r *reassignRun) clearThrottles(ctx context.Context, st partition.State, pl
 }
 
 func planTopicNames(plan []partition.Assignment) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, a := range plan {
-		if !seen[a.Topic] {
-			seen[a.Topic] = true
-			out = append(out, a.Topic)
-		}
+	topics := make([]string, len(plan))
+	for i, a := range plan {
+		topics[i] = a.Topic
 	}
-	sort.Strings(out)
-	return out
+	return text.SortedUnique(topics)
 }
 
 func sortedPlan(plan []partition.Assignment) []partition.Assignment {

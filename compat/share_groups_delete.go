@@ -10,6 +10,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/kafkit/kafkit/internal/cmdutil"
+	"github.com/kafkit/kafkit/internal/text"
 )
 
 // kafka-share-groups.sh --delete and --delete-offsets.
@@ -25,7 +26,7 @@ func (s *shareCompat) delete(ctx context.Context) error {
 	if s.p.Has("all-groups") {
 		names = listed.Groups()
 	}
-	toDelete, failed := deleteChecks(sortedUnique(names), listed, "Share", "Group '%s' is not a share group.")
+	toDelete, failed := deleteChecks(text.SortedUnique(names), listed, "Share", "Group '%s' is not a share group.")
 	var deleted []string
 	if len(toDelete) > 0 {
 		resp, err := s.adm.DeleteGroups(ctx, toDelete...)
@@ -75,7 +76,7 @@ func (s *shareCompat) printDeleted(deleted []string, failed map[string]string) {
 // deleteOffsets sends one DeleteShareGroupOffsets and prints TOPIC STATUS per topic.
 func (s *shareCompat) deleteOffsets(ctx context.Context) error {
 	group := s.p.Value("group")
-	topics := sortedUnique(s.p.Values("topic"))
+	topics := text.SortedUnique(s.p.Values("topic"))
 	req := kmsg.NewPtrDeleteShareGroupOffsetsRequest()
 	req.GroupID = group
 	for _, t := range topics {

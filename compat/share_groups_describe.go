@@ -12,6 +12,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/kafkit/kafkit/internal/cmdutil"
+	"github.com/kafkit/kafkit/internal/text"
 )
 
 // shareCompat runs one kafka-share-groups.sh action; status is the exit error after output
@@ -59,14 +60,8 @@ func (s *shareCompat) groupNames(ctx context.Context) ([]string, error) {
 		}
 		names = listed.Groups()
 	}
-	names = sortedUnique(names)
+	names = text.SortedUnique(names)
 	return names, nil
-}
-
-func sortedUnique(ss []string) []string {
-	out := uniqueInOrder(ss)
-	sort.Strings(out)
-	return out
 }
 
 // describeShare describes every group with ShareGroupDescribe; the first group that failed

@@ -15,6 +15,7 @@ import (
 
 	"github.com/kafkit/kafkit/group"
 	"github.com/kafkit/kafkit/internal/cmdutil"
+	"github.com/kafkit/kafkit/internal/text"
 )
 
 // kafka-streams-groups.sh --delete [--delete-all-internal-topics] and --delete-offsets, as
@@ -24,7 +25,7 @@ import (
 
 // javaStringOrder puts names (each once) in a HashMap<String, ?>'s iteration order.
 func javaStringOrder(names []string) []string {
-	sorted := sortedUnique(names)
+	sorted := text.SortedUnique(names)
 	hs := make([]int32, len(sorted))
 	for i, n := range sorted {
 		hs[i] = javaStringHash(n)
@@ -39,7 +40,7 @@ func javaStringOrder(names []string) []string {
 // streamsDeleteChecks is preAdminCallChecks: a group must be listed as a streams group and
 // be Empty; the others fail with the Java exception's text.
 func streamsDeleteChecks(names []string, listed kadm.ListedGroups) (ok []string, failed map[string]string) {
-	return deleteChecks(uniqueInOrder(names), listed, "Streams", "Group '%s' does not exist or is not a streams group.")
+	return deleteChecks(text.Unique(names), listed, "Streams", "Group '%s' does not exist or is not a streams group.")
 }
 
 // deleteChecks is what the share and streams tools check before they delete: each group must
@@ -60,18 +61,6 @@ func deleteChecks(names []string, listed kadm.ListedGroups, kind, notListed stri
 		}
 	}
 	return ok, failed
-}
-
-func uniqueInOrder(ss []string) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, s := range ss {
-		if !seen[s] {
-			seen[s] = true
-			out = append(out, s)
-		}
-	}
-	return out
 }
 
 func (s *streamsCompat) delete(ctx context.Context) error {
@@ -330,7 +319,7 @@ func (s *streamsCompat) namedPartitions(ctx context.Context, args []string) (kad
 	if err != nil {
 		return nil, nil, err
 	}
-	for _, t := range uniqueInOrder(whole) {
+	for _, t := range text.Unique(whole) {
 		d, ok := td[t]
 		switch {
 		case !ok:

@@ -15,6 +15,7 @@ import (
 
 	"github.com/kafkit/kafkit/group"
 	"github.com/kafkit/kafkit/internal/cmdutil"
+	"github.com/kafkit/kafkit/internal/text"
 )
 
 // kafka-streams-groups.sh --reset-offsets: the plan and its commit come from kafkit group
@@ -198,7 +199,7 @@ func (s *streamsCompat) inputPartitions(ctx context.Context) ([]tpKey, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, t := range uniqueInOrder(whole) {
+	for _, t := range text.Unique(whole) {
 		d, ok := td[t]
 		if !ok || d.Err != nil {
 			return nil, errors.New("java.util.concurrent.ExecutionException: " + javaAdminException(kerr.UnknownTopicOrPartition, ""))

@@ -9,6 +9,7 @@ import (
 
 	"github.com/kafkit/kafkit/group"
 	"github.com/kafkit/kafkit/internal/cmdutil"
+	"github.com/kafkit/kafkit/internal/text"
 )
 
 // kafka-streams-groups.sh --describe --topology (Kafka 4.4): the topology description the
@@ -79,7 +80,7 @@ func nodeNames(names []string) string {
 }
 
 func sortedSet(ss []string) []string {
-	out := sortedUnique(ss)
+	out := text.SortedUnique(ss)
 	sort.Strings(out)
 	return out
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/kafkit/kafkit/internal/cmdutil"
+	"github.com/kafkit/kafkit/internal/text"
 )
 
 // The batched collection behind list, describe and lag. Whatever the number of groups, it sends
@@ -154,7 +155,7 @@ type selection struct {
 }
 
 func selectGroups(listed kadm.ListedGroups, complete bool, o collectOptions, snap *snapshot) selection {
-	names := dedupStrings(o.Names)
+	names := text.Unique(o.Names)
 	if o.All {
 		names = listed.Groups()
 	}

@@ -125,7 +125,7 @@ func planDelete(names []string, groups []*groupInfo) (refused []DeleteResult, to
 	for _, g := range groups {
 		info[g.Name] = g
 	}
-	for _, n := range dedupStrings(names) {
+	for _, n := range text.Unique(names) {
 		g, ok := info[n]
 		switch {
 		case !ok:

@@ -302,7 +302,7 @@ func (st *seekState) choosePartitions(ctx context.Context, adm *cmdutil.Admin, o
 			names = append(names, s.Topic)
 		}
 	}
-	td, err := adm.ListTopics(ctx, dedupStrings(names)...)
+	td, err := adm.ListTopics(ctx, text.Unique(names)...)
 	if err != nil {
 		return fmt.Errorf("cannot read the topics' metadata: %v", err)
 	}

@@ -40,19 +40,6 @@ func dedup(s []int64) []int64 {
 	return out
 }
 
-// dedupStrings keeps the first of each string, in order.
-func dedupStrings(ss []string) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, s := range ss {
-		if !seen[s] {
-			seen[s] = true
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
 func quoteAll(ss []string) []string {
 	out := make([]string, len(ss))
 	for i, s := range ss {

@@ -58,7 +58,7 @@ func newCmdDelete(f *cmdutil.Factory, runF func(context.Context, *deleteOptions)
 				}
 				opts.Mechanism = m.String()
 			}
-			opts.Users = dedupe(args)
+			opts.Users = text.Unique(args)
 			var err error
 			if opts.Printer, err = of.Printer(); err != nil {
 				return err

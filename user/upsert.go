@@ -77,20 +77,8 @@ func (u *upsertFlags) complete(opts *upsertOptions, of *cmdutil.OutputFlags, arg
 	if err != nil {
 		return err
 	}
-	opts.Users, opts.Mechanism, opts.Iterations, opts.Passwords = dedupe(args), m, u.iterations, pw
+	opts.Users, opts.Mechanism, opts.Iterations, opts.Passwords = text.Unique(args), m, u.iterations, pw
 	return nil
-}
-
-func dedupe(names []string) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, n := range names {
-		if !seen[n] {
-			seen[n] = true
-			out = append(out, n)
-		}
-	}
-	return out
 }
 
 func upsertRun(ctx context.Context, opts *upsertOptions) error {

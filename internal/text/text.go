@@ -1,9 +1,11 @@
 // Package text holds the small pure text helpers every command family shares: the escape
-// parser for separators typed in a shell, plurals, and escaping of names for tables.
+// parser for separators typed in a shell, plurals, escaping of names for tables, and the
+// de-duplication of names typed more than once.
 package text
 
 import (
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -99,4 +101,25 @@ func Safe(s string) string {
 		i += size
 	}
 	return b.String()
+}
+
+// Unique keeps the first of each string, in the order given ("a,b,a" → "a,b"), so a name typed
+// twice on a command line is acted on once.
+func Unique(ss []string) []string {
+	seen := make(map[string]bool, len(ss))
+	var out []string
+	for _, s := range ss {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// SortedUnique is Unique, sorted.
+func SortedUnique(ss []string) []string {
+	out := Unique(ss)
+	sort.Strings(out)
+	return out
 }

@@ -1,6 +1,7 @@
 package text
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -97,4 +98,20 @@ func FuzzSafe(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestUnique(t *testing.T) {
+	in := []string{"b", "a", "b", "c", "a"}
+	if got := Unique(in); !slices.Equal(got, []string{"b", "a", "c"}) {
+		t.Errorf("Unique = %q, want first of each in order", got)
+	}
+	if got := SortedUnique(in); !slices.Equal(got, []string{"a", "b", "c"}) {
+		t.Errorf("SortedUnique = %q", got)
+	}
+	if got := Unique(nil); got != nil {
+		t.Errorf("Unique(nil) = %q, want nil", got)
+	}
+	if !slices.Equal(in, []string{"b", "a", "b", "c", "a"}) {
+		t.Errorf("input changed: %q", in)
+	}
 }
