@@ -49,7 +49,7 @@ func accessEventually(t *testing.T, what string, run func() Result, ok func(Resu
 }
 
 // A SCRAM user made and granted by kafkit produces and consumes over SASL; revoked, produce
-// fails with TOPIC_AUTHORIZATION_FAILED and a message naming the permissions to ask for.
+// fails with an authorization error and a message naming the permissions to ask for.
 func TestAccessSCRAMUserACLs(t *testing.T) {
 	user, topic, group := Unique(t, "access-u"), Unique(t, "access-t"), Unique(t, "access-g")
 	principal := "User:" + user
@@ -77,9 +77,14 @@ func TestAccessSCRAMUserACLs(t *testing.T) {
 	denied := accessEventually(t, "produce after the revoke", func() Result {
 		return KafkitEnv(t, env, "three\n", "produce", topic)
 	}, func(r Result) bool { return r.Code == 1 })
-	// The refusal comes with the metadata (4.x: "ask for WRITE and DESCRIBE") or with the
-	// produce itself (3.9: "ask for a WRITE ACL"): either way it names the permission.
-	for _, want := range []string{"TOPIC_AUTHORIZATION_FAILED", "ask for ", "WRITE", topic} {
+	// The refusal comes with the metadata (4.x: "ask for WRITE and DESCRIBE"), with the produce
+	// itself (3.9: "ask for a WRITE ACL"), or on 3.9 before it, when the broker asked for the
+	// idempotent producer's id has already applied the revoke: the user may write to no topic,
+	// so InitProducerId fails with CLUSTER_AUTHORIZATION_FAILED. Each way names the permission.
+	if !strings.Contains(denied.Stderr, "TOPIC_AUTHORIZATION_FAILED") && !strings.Contains(denied.Stderr, "CLUSTER_AUTHORIZATION_FAILED") {
+		t.Errorf("denied produce: stderr names neither TOPIC_ nor CLUSTER_AUTHORIZATION_FAILED:\n%s", denied.Stderr)
+	}
+	for _, want := range []string{"ask for ", "WRITE", topic} {
 		if !strings.Contains(denied.Stderr, want) {
 			t.Errorf("denied produce: stderr lacks %q:\n%s", want, denied.Stderr)
 		}

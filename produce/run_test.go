@@ -474,6 +474,28 @@ hint: this user may not write to t: ask for a WRITE ACL on the topic
 	}
 }
 
+// A user with WRITE on no topic: Kafka 3.x refuses the idempotent producer's InitProducerId
+// with CLUSTER_AUTHORIZATION_FAILED before any produce; the hint names the ACL to ask for.
+func TestProduceNoProducerIDNamesTheACL(t *testing.T) {
+	h := newHarness(t)
+	h.c.ControlKey(int16(kmsg.InitProducerID), func(kreq kmsg.Request) (kmsg.Response, error, bool) {
+		h.c.KeepControl()
+		resp := kreq.(*kmsg.InitProducerIDRequest).ResponseKind().(*kmsg.InitProducerIDResponse)
+		resp.ErrorCode = kerr.ClusterAuthorizationFailed.Code
+		return resp, nil, true
+	})
+	if err := h.run(t, "a\n", "t", "-p", "0"); err != cmdutil.SilentError {
+		t.Fatalf("err = %v, want the silent exit 1", err)
+	}
+	got := h.env.ErrOut.String()
+	for _, want := range []string{"error: 1 of 1 records were not delivered to t (0 delivered):\n", "CLUSTER_AUTHORIZATION_FAILED",
+		"hint: this user may write to no topic, so the broker gave the (idempotent) producer no producer id: ask for a WRITE ACL on t\n"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, got)
+		}
+	}
+}
+
 func TestProduceNotEnoughReplicasTimesOut(t *testing.T) {
 	h := newHarness(t)
 	failProduce(h.c, kerr.NotEnoughReplicas.Code, true)

@@ -48,6 +48,10 @@ func hint(err error, last, topic string) string {
 		return fmt.Sprintf("the broker refused a batch as too large: lower --batch-max-bytes or raise max.message.bytes of %s", topic)
 	case errors.Is(err, kerr.TopicAuthorizationFailed):
 		return fmt.Sprintf("this user may not write to %s: ask for a WRITE ACL on the topic", topic)
+	case errors.Is(err, kerr.ClusterAuthorizationFailed):
+		// InitProducerId of the idempotent producer: the broker wants WRITE on some topic or
+		// IDEMPOTENT_WRITE on the cluster, and the user has neither.
+		return fmt.Sprintf("this user may write to no topic, so the broker gave the (idempotent) producer no producer id: ask for a WRITE ACL on %s", topic)
 	case timedOut:
 		return "records time out when brokers are down or overloaded: check the brokers (kafkit cluster info), or give each record longer with --delivery-timeout (e.g. 2m)"
 	}

@@ -51,6 +51,7 @@ func TestDescribeProduceErr(t *testing.T) {
 		{errors.New("ctx: " + "context deadline exceeded"), "", "ctx: context deadline exceeded", ""},
 		{kgo.ErrClientClosed, "", "not acknowledged before kafkit stopped", ""},
 		{kerr.MessageTooLarge, "", kerr.MessageTooLarge.Error(), "the broker refused a batch as too large"},
+		{kerr.ClusterAuthorizationFailed, "", kerr.ClusterAuthorizationFailed.Error(), "ask for a WRITE ACL on t"},
 	}
 	for _, tt := range tests {
 		if got := describeProduceErr(tt.err, tt.last, "--timeout 5s").Error(); got != tt.want {
