@@ -83,7 +83,7 @@ func sameRows(a, b string) bool {
 // streamsCompatGroup produces 6 records into a 2-partition input topic, starts the app and
 // waits until its group is Stable and caught up; it returns the app id, the input topic and
 // the stop func.
-func streamsCompatGroup(t *testing.T) (string, string, func()) {
+func streamsCompatGroup(t testing.TB) (string, string, func()) {
 	t.Helper()
 	app := Unique(t, "sgc")
 	in, out := app+"-in", app+"-out"
@@ -106,7 +106,7 @@ func streamsCompatGroup(t *testing.T) (string, string, func()) {
 }
 
 // streamsCompatStop stops the app and waits until its group is Empty.
-func streamsCompatStop(t *testing.T, app string, stop func()) {
+func streamsCompatStop(t testing.TB, app string, stop func()) {
 	t.Helper()
 	stop()
 	for i := 0; ; i++ {

@@ -53,7 +53,7 @@ func groupsDescribeStreams(t testing.TB, group string) (groupsStreamsDescribed, 
 }
 
 // groupsStreamsApp starts the streams app with the streams protocol and returns a stop func.
-func groupsStreamsApp(t *testing.T, app, in, out string) func() {
+func groupsStreamsApp(t testing.TB, app, in, out string) func() {
 	t.Helper()
 	jars, _ := filepath.Glob(filepath.Join(KafkaLib(), "kafka-streams-*.jar"))
 	if len(jars) == 0 {

@@ -73,6 +73,7 @@ func TestMain(m *testing.M) {
 		fmt.Fprintf(os.Stderr, "e2e: the test cluster at %s does not answer (start it with make cluster-up):\n%s\n", Brokers(), r.Stderr)
 		os.Exit(1)
 	}
+	prepareJavaCDS()
 	os.Exit(m.Run())
 }
 
@@ -205,7 +206,8 @@ func JavaTool(t testing.TB, stdin string, class string, args ...string) Result {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	jargs := append([]string{"-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", KafkaLib() + "/*", class}, args...)
+	jargs := append(append(append([]string{}, javaFlags...), javaCDS...), "-cp", KafkaLib()+"/*", class)
+	jargs = append(jargs, args...)
 	return run(ctx, nil, stdin, "java", jargs...)
 }
 
