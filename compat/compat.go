@@ -35,6 +35,17 @@ type Script struct {
 	// Prepare, when set, rewrites the parsed command line before the connection is set up:
 	// tools whose bootstrap servers come from elsewhere (--producer-props, a positional).
 	Prepare func(p *Parsed) error
+	// Version, when set, is the tools version this script follows instead of KafkaVersion
+	// (kafka-streams-groups.sh is Kafka 4.4's); --version prints it.
+	Version string
+}
+
+// version is the tools version whose behaviour and output the script matches.
+func (s *Script) version() string {
+	if s.Version != "" {
+		return s.Version
+	}
+	return KafkaVersion
 }
 
 // Env is what a script's run function needs: the streams and lazy clients of the factory.
@@ -164,7 +175,7 @@ func RunScript(ctx context.Context, f *cmdutil.Factory, s *Script, args []string
 		return printScriptHelp(f.IO, s, p.Has("help"))
 	}
 	if p.Has("version") {
-		fmt.Fprintln(f.IO.Out, KafkaVersion)
+		fmt.Fprintln(f.IO.Out, s.version())
 		return nil
 	}
 	useJavaConnection(f, p)

@@ -57,6 +57,7 @@ func streamsGroupsScript() *Script {
 		Summary: "This tool helps to list, describe, delete and manage the offsets of streams groups.",
 		Native:  "kafkit group",
 		Options: opts,
+		Version: "4.4.0",
 		Run:     streamsGroupsRun,
 	}
 }

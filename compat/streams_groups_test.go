@@ -228,6 +228,10 @@ func TestStreamsScriptOnKfake(t *testing.T) {
 	if out, err := script("--list"); err != nil || out != "" {
 		t.Errorf("list: %v %q", err, out)
 	}
+	// Its behaviour is Kafka 4.4's StreamsGroupCommand, so --version says 4.4.0, not KafkaVersion.
+	if out, err := script("--version"); err != nil || out != "4.4.0\n" {
+		t.Errorf("--version: %v %q", err, out)
+	}
 }
 
 // Two partitions in one bucket keep their insertion order (the tasks' order), as Java's
