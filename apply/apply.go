@@ -61,7 +61,8 @@ whatever its password, since SCRAM passwords cannot be read back.
 Each kind goes in one batched request: AlterUserScramCredentials, CreateAcls, DeleteAcls,
 AlterClientQuotas, one IncrementalAlterConfigs per broker level, and topic apply's batched topic
 requests. The order is topics, users, ACLs, quotas, broker configs; everything is read and
-planned (passwords included) before the first change is sent.
+planned (passwords included) before the first change is sent. apply returns once the brokers
+show the new topics and configs (at most 5 s), so a re-apply right after reads no stale value.
 
 --dry-run sends nothing that changes the cluster: topics, quotas and broker configs are validated
 by the broker (validate-only requests), users and ACLs have no validate-only form in Kafka. It

@@ -4,12 +4,14 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kmsg"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/kafkit/kafkit/internal/cmdutil"
+	"github.com/kafkit/kafkit/internal/settle"
 )
 
 // BrokerConfigSpec is the dynamic configs of one broker (Broker >= 0) or of the cluster-wide
@@ -192,6 +194,9 @@ func (s *brokersSection) execute(ctx context.Context, adm *cmdutil.Admin, acts [
 		}
 		errs[b.target()] = err
 	}
+	if !dry {
+		s.settle(ctx, adm, errs)
+	}
 	for i := range acts {
 		switch err := errs[acts[i].Name]; {
 		case err != nil:
@@ -201,5 +206,33 @@ func (s *brokersSection) execute(ctx context.Context, adm *cmdutil.Admin, acts [
 		default:
 			acts[i].done()
 		}
+	}
+}
+
+// settle waits (at most 5 s) until each altered level shows on its brokers: a broker's own
+// configs on it, the default on every broker, so that a re-apply right after reads no stale
+// value (a broker applies the controller's record a moment later, longer while it reconfigures).
+func (s *brokersSection) settle(ctx context.Context, adm *cmdutil.Admin, errs map[string]error) {
+	ch := settle.Changes{}
+	var rs []settle.Resource
+	for _, b := range s.want {
+		if err, sent := errs[b.target()]; !sent || err != nil {
+			continue
+		}
+		r := settle.Resource{Type: kmsg.ConfigResourceTypeBroker}
+		if b.Broker >= 0 {
+			r.Name = strconv.Itoa(int(b.Broker))
+		}
+		rs = append(rs, r)
+		for _, a := range s.alters[b.Broker] {
+			w := settle.Want{Unset: a.Op == kadm.DeleteConfig}
+			if a.Value != nil {
+				w.Value = *a.Value
+			}
+			ch.Add(r, a.Name, w)
+		}
+	}
+	if len(rs) > 0 {
+		settle.Configs(ctx, adm, settle.Brokers(ctx, adm, rs...), ch, 5*time.Second)
 	}
 }

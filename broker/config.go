@@ -20,7 +20,9 @@ Without --set/--delete it shows the configs set dynamically on that entity (--al
 with its source). With them it sends one IncrementalAlterConfigs request; --dry-run asks the
 broker to validate it (validate-only) and exits 3 when anything would change. Keys the broker
 does not know, and read-only keys (those that need server.properties and a restart), are refused
-before anything is sent (exit 2). Sensitive values show as (sensitive).
+before anything is sent (exit 2). A change returns once the broker (every broker, for
+--default) reports the new values, at most 5 s, so a describe right after reads no stale value.
+Sensitive values show as (sensitive).
 
 --loggers lists every logger with its level; --set LOGGER=LEVEL changes one (OFF, FATAL, ERROR,
 WARN, INFO, DEBUG, TRACE) until the broker restarts; --delete LOGGER resets it to the root

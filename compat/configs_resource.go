@@ -7,11 +7,13 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/kafkit/kafkit/configs"
+	"github.com/kafkit/kafkit/internal/settle"
 )
 
 // The config resources of kafka-configs.sh: topics, brokers, broker-loggers, client-metrics
@@ -299,5 +301,22 @@ func (c *configsCmd) incrementalAlter(ctx context.Context, typ, name string) err
 			return c.fail(err)
 		}
 	}
+	c.settle(ctx, settle.Resource{Type: rr.ResourceType, Name: name})
 	return nil
+}
+
+// settle waits (at most 5 s) until the brokers serving an altered topic or broker show the
+// change, so a script's next kafka-configs.sh --describe reads no stale value (package settle).
+func (c *configsCmd) settle(ctx context.Context, r settle.Resource) {
+	if r.Type != kmsg.ConfigResourceTypeTopic && r.Type != kmsg.ConfigResourceTypeBroker {
+		return
+	}
+	ch := settle.Changes{}
+	for _, k := range c.r.deleteKeys {
+		ch.Add(r, k, settle.Want{Unset: true})
+	}
+	for _, k := range c.r.setOrder {
+		ch.Add(r, k, settle.Want{Value: c.r.set[k]})
+	}
+	settle.Configs(ctx, c.adm, settle.Brokers(ctx, c.adm, r), ch, 5*time.Second)
 }

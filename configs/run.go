@@ -3,9 +3,14 @@ package configs
 import (
 	"context"
 	"fmt"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/kafkit/kafkit/internal/cmdutil"
+	"github.com/kafkit/kafkit/internal/outcome"
 	"github.com/kafkit/kafkit/internal/output"
+	"github.com/kafkit/kafkit/internal/settle"
 )
 
 // RunOptions are what a config verb (broker config, config group, ...) needs: without a change
@@ -62,6 +67,9 @@ func Run(ctx context.Context, o *RunOptions) error {
 	if err != nil {
 		return err
 	}
+	if ok && !o.DryRun {
+		waitShown(ctx, adm, o.Resource, plan)
+	}
 	if err := PrintPlan(o.IO, o.Printer, plan); err != nil {
 		return err
 	}
@@ -109,5 +117,29 @@ func NeedsAPI(key, min int16, what, release string) func(context.Context, *cmdut
 			return fmt.Errorf("%s need Kafka %s or newer: broker %d does not support them", what, release, v.NodeID)
 		}
 		return nil // no broker answered: let the request itself fail
+	}
+}
+
+// waitShown waits (at most 5 s) until the brokers that serve a broker resource (the broker, or
+// every broker for the default) show its altered keys, so the next command reads no stale
+// value (see package settle). Other resource types return at once.
+func waitShown(ctx context.Context, adm *cmdutil.Admin, r Resource, plan []Action) {
+	if r.Type != kmsg.ConfigResourceTypeBroker {
+		return
+	}
+	sr := settle.Resource{Type: r.Type, Name: r.Name}
+	ch := settle.Changes{}
+	for _, a := range plan {
+		if a.Result != outcome.Altered && a.Result != outcome.Deleted {
+			continue
+		}
+		w := settle.Want{Unset: a.Op == "delete"}
+		if a.value != nil {
+			w.Value = *a.value
+		}
+		ch.Add(sr, a.Key, w)
+	}
+	if len(ch) > 0 {
+		settle.Configs(ctx, adm, settle.Brokers(ctx, adm, sr), ch, 5*time.Second)
 	}
 }

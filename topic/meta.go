@@ -16,6 +16,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/kafkit/kafkit/internal/cmdutil"
+	"github.com/kafkit/kafkit/internal/settle"
 )
 
 // fetchMetadata issues a fresh metadata request (never kgo's cache: commands read right after
@@ -238,7 +239,7 @@ func waitVisible(ctx context.Context, adm *cmdutil.Admin, brokers []kgo.BrokerMe
 	if len(topics) == 0 {
 		return
 	}
-	untilEveryBroker(ctx, brokers, limit, func(ctx context.Context, id int32) bool {
+	settle.Every(ctx, nodeIDs(brokers), limit, func(ctx context.Context, id int32) bool {
 		return brokerLists(ctx, adm, id, topics)
 	})
 }
