@@ -6,6 +6,9 @@ import (
 	"testing"
 
 	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kmsg"
+
+	"github.com/kafkit/kafkit/internal/settle"
 )
 
 func TestThrottlesFor(t *testing.T) {
@@ -63,7 +66,7 @@ func TestBytesLeftAndSettle(t *testing.T) {
 	running := kadm.ListPartitionReassignmentsResponses{"t": {0: {Topic: "t", Partition: 0}}}
 	st := State{Topics: map[string][]Assignment{"t": {{"t", 0, []int32{1, 2, 3, 4}}, {"t", 1, []int32{2}}, {"t", 2, []int32{1}}}}}
 	grace := map[int]int{2: graceChecks}
-	pending := settle(rs, []int{0, 1, 2}, running, st, grace)
+	pending := markEnded(rs, []int{0, 1, 2}, running, st, grace)
 	if !reflect.DeepEqual(pending, []int{0}) || rs[1].Result != ResCompleted || rs[2].Result != ResFailed {
 		t.Fatalf("pending %v, results %+v", pending, rs)
 	}
@@ -102,5 +105,15 @@ func TestReportExecution(t *testing.T) {
 		if b.String() != c.want || (err != nil) != c.code {
 			t.Errorf("got %q (%v), want %q", b.String(), err, c.want)
 		}
+	}
+}
+
+// addShown records what a throttle change set or removed, for the wait that follows it.
+func TestAddShown(t *testing.T) {
+	ch := settle.Changes{}
+	addShown(ch, brokerResource(2), []kadm.AlterConfig{{Name: LeaderRate, Value: kmsg.StringPtr("100")}, {Op: kadm.DeleteConfig, Name: FollowerRate}})
+	got := ch[settle.Resource{Type: kmsg.ConfigResourceTypeBroker, Name: "2"}]
+	if len(ch) != 1 || got[LeaderRate] != (settle.Want{Value: "100"}) || got[FollowerRate] != (settle.Want{Unset: true}) {
+		t.Errorf("addShown: %+v", ch)
 	}
 }

@@ -65,7 +65,7 @@ func pollWave(ctx context.Context, adm *cmdutil.Admin, rs []MoveResult, wave []i
 		var st State
 		st, err = FetchState(rctx, adm, keys(topics)...)
 		if err == nil {
-			return settle(rs, wave, running, st, grace), nil
+			return markEnded(rs, wave, running, st, grace), nil
 		}
 	}
 	if o.Progress != nil && ctx.Err() == nil {
@@ -74,8 +74,8 @@ func pollWave(ctx context.Context, adm *cmdutil.Admin, rs []MoveResult, wave []i
 	return nil, err
 }
 
-// settle marks the partitions that are no longer reassigning (pure).
-func settle(rs []MoveResult, wave []int, running kadm.ListPartitionReassignmentsResponses, st State, grace map[int]int) []int {
+// markEnded marks the partitions that are no longer reassigning (pure).
+func markEnded(rs []MoveResult, wave []int, running kadm.ListPartitionReassignmentsResponses, st State, grace map[int]int) []int {
 	var pending []int
 	for _, i := range wave {
 		r := &rs[i]
