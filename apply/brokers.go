@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kmsg"
@@ -214,7 +213,6 @@ func (s *brokersSection) execute(ctx context.Context, adm *cmdutil.Admin, acts [
 // value (a broker applies the controller's record a moment later, longer while it reconfigures).
 func (s *brokersSection) settle(ctx context.Context, adm *cmdutil.Admin, errs map[string]error) {
 	ch := settle.Changes{}
-	var rs []settle.Resource
 	for _, b := range s.want {
 		if err, sent := errs[b.target()]; !sent || err != nil {
 			continue
@@ -223,16 +221,7 @@ func (s *brokersSection) settle(ctx context.Context, adm *cmdutil.Admin, errs ma
 		if b.Broker >= 0 {
 			r.Name = strconv.Itoa(int(b.Broker))
 		}
-		rs = append(rs, r)
-		for _, a := range s.alters[b.Broker] {
-			w := settle.Want{Unset: a.Op == kadm.DeleteConfig}
-			if a.Value != nil {
-				w.Value = *a.Value
-			}
-			ch.Add(r, a.Name, w)
-		}
+		ch.AddAlters(r, s.alters[b.Broker])
 	}
-	if len(rs) > 0 {
-		settle.Configs(ctx, adm, settle.Brokers(ctx, adm, rs...), ch, 5*time.Second)
-	}
+	settle.Configs(ctx, adm, ch)
 }

@@ -7,7 +7,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kmsg"
@@ -318,5 +317,5 @@ func (c *configsCmd) settle(ctx context.Context, r settle.Resource) {
 	for _, k := range c.r.setOrder {
 		ch.Add(r, k, settle.Want{Value: c.r.set[k]})
 	}
-	settle.Configs(ctx, c.adm, settle.Brokers(ctx, c.adm, r), ch, 5*time.Second)
+	settle.Configs(ctx, c.adm, ch)
 }

@@ -3,7 +3,6 @@ package configs
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/twmb/franz-go/pkg/kmsg"
 
@@ -139,7 +138,5 @@ func waitShown(ctx context.Context, adm *cmdutil.Admin, r Resource, plan []Actio
 		}
 		ch.Add(sr, a.Key, w)
 	}
-	if len(ch) > 0 {
-		settle.Configs(ctx, adm, settle.Brokers(ctx, adm, sr), ch, 5*time.Second)
-	}
+	settle.Configs(ctx, adm, ch)
 }

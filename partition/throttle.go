@@ -12,7 +12,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kmsg"
@@ -123,13 +122,13 @@ func ThrottlesFor(moves []Move, rate int64) Throttles {
 // show it (at most 5 s), so no replica starts moving before its broker throttles it.
 func SetThrottles(ctx context.Context, adm *cmdutil.Admin, t Throttles) error {
 	ch := settle.Changes{}
-	defer func() { waitShown(ctx, adm, ch) }()
+	defer settle.Configs(ctx, adm, ch)
 	for _, b := range t.Brokers {
 		cfgs := []kadm.AlterConfig{{Name: LeaderRate, Value: kmsg.StringPtr(b.Leader)}, {Name: FollowerRate, Value: kmsg.StringPtr(b.Follower)}}
 		if err := alterErr(adm.AlterBrokerConfigs(ctx, cfgs, b.Broker)); err != nil {
 			return fmt.Errorf("cannot set the throttle rate on broker %d: %v", b.Broker, err)
 		}
-		addShown(ch, brokerResource(b.Broker), cfgs)
+		ch.AddAlters(brokerResource(b.Broker), cfgs)
 	}
 	for _, x := range t.Topics {
 		cfgs := []kadm.AlterConfig{{Name: LeaderReplicas, Value: kmsg.StringPtr(x.Leader)}}
@@ -139,37 +138,13 @@ func SetThrottles(ctx context.Context, adm *cmdutil.Admin, t Throttles) error {
 		if err := alterErr(adm.AlterTopicConfigs(ctx, cfgs, x.Topic)); err != nil {
 			return fmt.Errorf("cannot set the throttled replicas of topic %q: %v", x.Topic, err)
 		}
-		addShown(ch, settle.Resource{Type: kmsg.ConfigResourceTypeTopic, Name: x.Topic}, cfgs)
+		ch.AddAlters(settle.Resource{Type: kmsg.ConfigResourceTypeTopic, Name: x.Topic}, cfgs)
 	}
 	return nil
 }
 
 func brokerResource(id int32) settle.Resource {
 	return settle.Resource{Type: kmsg.ConfigResourceTypeBroker, Name: strconv.Itoa(int(id))}
-}
-
-// addShown records altered configs for waitShown.
-func addShown(ch settle.Changes, r settle.Resource, cfgs []kadm.AlterConfig) {
-	for _, c := range cfgs {
-		w := settle.Want{Unset: c.Op == kadm.DeleteConfig}
-		if c.Value != nil {
-			w.Value = *c.Value
-		}
-		ch.Add(r, c.Name, w)
-	}
-}
-
-// waitShown waits (at most 5 s) until the brokers serving the changed brokers and topics show
-// the changes (package settle): a status right after then reads no stale throttle.
-func waitShown(ctx context.Context, adm *cmdutil.Admin, ch settle.Changes) {
-	if len(ch) == 0 {
-		return
-	}
-	rs := make([]settle.Resource, 0, len(ch))
-	for r := range ch {
-		rs = append(rs, r)
-	}
-	settle.Configs(ctx, adm, settle.Brokers(ctx, adm, rs...), ch, 5*time.Second)
 }
 
 // ClearThrottles removes the throttle configs from the brokers and topics (IncrementalAlterConfigs
@@ -190,7 +165,7 @@ func ClearThrottles(ctx context.Context, adm *cmdutil.Admin, brokers []int32, to
 		if err := alterErr(adm.AlterBrokerConfigs(ctx, cfgs, b)); err != nil {
 			first = cmp.Or(first, fmt.Errorf("cannot remove the throttle rate of broker %d: %v", b, err))
 		} else {
-			addShown(ch, brokerResource(b), cfgs)
+			ch.AddAlters(brokerResource(b), cfgs)
 		}
 	}
 	for _, n := range topics {
@@ -198,10 +173,10 @@ func ClearThrottles(ctx context.Context, adm *cmdutil.Admin, brokers []int32, to
 		if err := alterErr(adm.AlterTopicConfigs(ctx, cfgs, n)); err != nil {
 			first = cmp.Or(first, fmt.Errorf("cannot remove the throttled replicas of topic %q: %v", n, err))
 		} else {
-			addShown(ch, settle.Resource{Type: kmsg.ConfigResourceTypeTopic, Name: n}, cfgs)
+			ch.AddAlters(settle.Resource{Type: kmsg.ConfigResourceTypeTopic, Name: n}, cfgs)
 		}
 	}
-	waitShown(ctx, adm, ch)
+	settle.Configs(ctx, adm, ch)
 	return first
 }
 

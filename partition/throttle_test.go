@@ -6,9 +6,6 @@ import (
 	"testing"
 
 	"github.com/twmb/franz-go/pkg/kadm"
-	"github.com/twmb/franz-go/pkg/kmsg"
-
-	"github.com/kafkit/kafkit/internal/settle"
 )
 
 func TestThrottlesFor(t *testing.T) {
@@ -105,15 +102,5 @@ func TestReportExecution(t *testing.T) {
 		if b.String() != c.want || (err != nil) != c.code {
 			t.Errorf("got %q (%v), want %q", b.String(), err, c.want)
 		}
-	}
-}
-
-// addShown records what a throttle change set or removed, for the wait that follows it.
-func TestAddShown(t *testing.T) {
-	ch := settle.Changes{}
-	addShown(ch, brokerResource(2), []kadm.AlterConfig{{Name: LeaderRate, Value: kmsg.StringPtr("100")}, {Op: kadm.DeleteConfig, Name: FollowerRate}})
-	got := ch[settle.Resource{Type: kmsg.ConfigResourceTypeBroker, Name: "2"}]
-	if len(ch) != 1 || got[LeaderRate] != (settle.Want{Value: "100"}) || got[FollowerRate] != (settle.Want{Unset: true}) {
-		t.Errorf("addShown: %+v", ch)
 	}
 }

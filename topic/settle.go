@@ -31,7 +31,7 @@ func appliedConfigs(plan []Action) settle.Changes {
 // waitApplied waits until every broker shows the plan's created topics and altered configs.
 func waitApplied(ctx context.Context, adm *cmdutil.Admin, brokers []kgo.BrokerMetadata, plan []Action, limit time.Duration) {
 	waitVisible(ctx, adm, brokers, resultTopics(plan, outcome.Created), limit)
-	settle.Configs(ctx, adm, nodeIDs(brokers), appliedConfigs(plan), limit)
+	settle.ConfigsOn(ctx, adm, nodeIDs(brokers), appliedConfigs(plan), limit)
 }
 
 func nodeIDs(brokers []kgo.BrokerMetadata) []int32 {

@@ -16,6 +16,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/kafkit/kafkit/internal/cmdutil"
@@ -103,9 +104,31 @@ func Every(ctx context.Context, ids []int32, limit time.Duration, shows func(con
 	}
 }
 
-// Configs waits (at most limit) until each broker of ids shows the changes it serves: a topic's
-// and the broker default's on every broker, a broker's own configs on that broker.
-func Configs(ctx context.Context, adm *cmdutil.Admin, ids []int32, ch Changes, limit time.Duration) {
+// Limit is how long a changing verb waits for its change to show.
+const Limit = 5 * time.Second
+
+// AddAlters records the configs an IncrementalAlterConfigs set or deleted on r.
+func (c Changes) AddAlters(r Resource, alters []kadm.AlterConfig) {
+	for _, a := range alters {
+		w := Want{Unset: a.Op == kadm.DeleteConfig}
+		if a.Value != nil {
+			w.Value = *a.Value
+		}
+		c.Add(r, a.Name, w)
+	}
+}
+
+// Configs waits (at most Limit) until the brokers that serve the changes show them (Brokers).
+func Configs(ctx context.Context, adm *cmdutil.Admin, ch Changes) {
+	if len(ch) == 0 {
+		return
+	}
+	ConfigsOn(ctx, adm, Brokers(ctx, adm, slices.Collect(maps.Keys(ch))...), ch, Limit)
+}
+
+// ConfigsOn waits (at most limit) until each broker of ids shows the changes it serves: a
+// topic's and the broker default's on every broker, a broker's own configs on that broker.
+func ConfigsOn(ctx context.Context, adm *cmdutil.Admin, ids []int32, ch Changes, limit time.Duration) {
 	if len(ch) == 0 {
 		return
 	}

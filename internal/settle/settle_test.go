@@ -123,3 +123,14 @@ func TestEvery(t *testing.T) {
 		t.Errorf("a broker that never shows was asked %d times, want again until the limit", n)
 	}
 }
+
+// AddAlters records what an alter set or removed, for the wait that follows it.
+func TestAddAlters(t *testing.T) {
+	ch := Changes{}
+	b2 := Resource{kmsg.ConfigResourceTypeBroker, "2"}
+	ch.AddAlters(b2, []kadm.AlterConfig{{Name: "leader.replication.throttled.rate", Value: kmsg.StringPtr("100")}, {Op: kadm.DeleteConfig, Name: "follower.replication.throttled.rate"}})
+	got := ch[b2]
+	if len(ch) != 1 || got["leader.replication.throttled.rate"] != (Want{Value: "100"}) || got["follower.replication.throttled.rate"] != (Want{Unset: true}) {
+		t.Errorf("AddAlters: %+v", ch)
+	}
+}
